@@ -30,8 +30,16 @@ SYMBOL_KINDS = ("class", "factory", "factory_class", "other")
 ON_FAILURE = ("none", "bool", "raise")
 
 _TOP_KEYS = {
-    "schema_version", "name", "description", "legacy_modules", "target", "stages",
-    "waves", "apis", "symbols", "constructors",
+    "schema_version",
+    "name",
+    "description",
+    "legacy_modules",
+    "target",
+    "stages",
+    "waves",
+    "apis",
+    "symbols",
+    "constructors",
 }
 _TARGET_KEYS = {"module", "class", "events"}
 _STAGE_KEYS = {"name", "codemod", "after", "description"}
@@ -39,7 +47,15 @@ _WAVE_KEYS = {"name", "paths"}
 _API_KEYS = {"title", "shim_module", "receiver", "on_failure", "methods"}
 _SYMBOL_KEYS = {"api", "kind", "shim"}
 _MAPPING_KEYS = {
-    "signature", "target", "args", "supply", "manual_if", "require", "expand", "dispatch", "manual",
+    "signature",
+    "target",
+    "args",
+    "supply",
+    "manual_if",
+    "require",
+    "expand",
+    "dispatch",
+    "manual",
 }
 _DOTTED = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$")
 
@@ -250,7 +266,9 @@ def load_plan(path: Path | str | None = None, *, check_target: bool = True) -> P
     except FileNotFoundError:
         raise PlanError(source, [PlanProblem(None, "", "plan file does not exist")]) from None
     except OSError as exc:
-        raise PlanError(source, [PlanProblem(None, "", f"cannot read plan: {exc.strerror}")]) from None
+        raise PlanError(
+            source, [PlanProblem(None, "", f"cannot read plan: {exc.strerror}")]
+        ) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -338,15 +356,24 @@ class _Validator:
                 extra = f" (did you mean {hint[0]!r}?)" if hint else ""
                 self.problem(_join(prefix, k), f"unknown key{extra}")
 
-    def typed(self, table: Mapping[str, Any], key: str, kind: type, prefix: str,
-              required: bool = True, default: Any = None) -> Any:
+    def typed(
+        self,
+        table: Mapping[str, Any],
+        key: str,
+        kind: type,
+        prefix: str,
+        required: bool = True,
+        default: Any = None,
+    ) -> Any:
         if key not in table:
             if required:
                 self.problem(_join(prefix, key), "missing", prefix or key)
             return default
         value = table[key]
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            self.problem(_join(prefix, key), f"must be a {_kind_name(kind)}, not {_kind_name(type(value))}")
+            self.problem(
+                _join(prefix, key), f"must be a {_kind_name(kind)}, not {_kind_name(type(value))}"
+            )
             return default
         return value
 
@@ -384,17 +411,31 @@ class _Validator:
         if self._target_cls is not None:
             for event, method in events.items():
                 if not hasattr(self._target_cls, method):
-                    self.problem(f"target.events.{event}", f"{target_class} has no method {method!r}")
+                    self.problem(
+                        f"target.events.{event}", f"{target_class} has no method {method!r}"
+                    )
         if self.problems:
             raise PlanError(self.source, self.problems)
         return Plan(
-            name=name, description=description, schema_version=version, source=self.source,
-            digest=self.digest, target_module=target_module, target_class=target_class,
-            events=events, legacy_modules=legacy_modules, stages=stages, waves=waves,
-            apis=apis, symbols=symbols, constructors=constructors,
+            name=name,
+            description=description,
+            schema_version=version,
+            source=self.source,
+            digest=self.digest,
+            target_module=target_module,
+            target_class=target_class,
+            events=events,
+            legacy_modules=legacy_modules,
+            stages=stages,
+            waves=waves,
+            apis=apis,
+            symbols=symbols,
+            constructors=constructors,
         )
 
-    def str_list(self, table: Mapping[str, Any], key: str, prefix: str, required: bool = True) -> list[str]:
+    def str_list(
+        self, table: Mapping[str, Any], key: str, prefix: str, required: bool = True
+    ) -> list[str]:
         value = self.typed(table, key, list, prefix, required=required, default=[])
         out = []
         for i, v in enumerate(value):
@@ -419,18 +460,28 @@ class _Validator:
             name = self.typed(table, "name", str, "stages", default=f"#{i}")
             codemod = self.typed(table, "codemod", str, "stages", default="")
             if codemod and codemod not in KNOWN_CODEMODS:
-                self.problem(f"stages.{name}.codemod",
-                             f"unknown codemod {codemod!r}; known: {', '.join(KNOWN_CODEMODS)}", "stages")
+                self.problem(
+                    f"stages.{name}.codemod",
+                    f"unknown codemod {codemod!r}; known: {', '.join(KNOWN_CODEMODS)}",
+                    "stages",
+                )
             after = tuple(self.str_list(table, "after", "stages", required=False))
             for dep in after:
                 if dep not in seen:
-                    self.problem(f"stages.{name}.after",
-                                 f"{dep!r} is not an earlier stage", "stages.after")
+                    self.problem(
+                        f"stages.{name}.after", f"{dep!r} is not an earlier stage", "stages.after"
+                    )
             if name in seen:
                 self.problem(f"stages.{name}", "two stages have this name", "stages")
             seen.add(name)
-            stages.append(Stage(name, codemod, after, self.typed(table, "description", str, "stages",
-                                                                 required=False, default="")))
+            stages.append(
+                Stage(
+                    name,
+                    codemod,
+                    after,
+                    self.typed(table, "description", str, "stages", required=False, default=""),
+                )
+            )
         return tuple(stages)
 
     def build_waves(self, data: dict[str, Any]) -> tuple[Wave, ...]:
@@ -461,7 +512,9 @@ class _Validator:
             template = self.template(receiver, f"{prefix}.receiver", {"self"})
             if template is not None and "self" not in template.fields:
                 self.problem(f"{prefix}.receiver", "must contain {self}")
-            on_failure = self.typed(table, "on_failure", str, prefix, required=False, default="none")
+            on_failure = self.typed(
+                table, "on_failure", str, prefix, required=False, default="none"
+            )
             if on_failure not in ON_FAILURE:
                 self.problem(f"{prefix}.on_failure", f"must be one of {', '.join(ON_FAILURE)}")
             shim_module = self.typed(table, "shim_module", str, prefix, default="")
@@ -471,9 +524,14 @@ class _Validator:
                 m: self.mapping(f"{prefix}.methods.{m}", m, mt)
                 for m, mt in self.typed(table, "methods", dict, prefix, default={}).items()
             }
-            apis[api_id] = Api(api_id, self.typed(table, "title", str, prefix, required=False,
-                                                  default=api_id),
-                               shim_module, receiver, on_failure, methods)
+            apis[api_id] = Api(
+                api_id,
+                self.typed(table, "title", str, prefix, required=False, default=api_id),
+                shim_module,
+                receiver,
+                on_failure,
+                methods,
+            )
         return apis
 
     def build_symbols(self, data: dict[str, Any], apis: dict[str, Api]) -> dict[str, Symbol]:
@@ -506,23 +564,34 @@ class _Validator:
         for sym in symbols.values():
             other = by_shim.setdefault(sym.shim, sym)
             if other.api != sym.api:
-                self.problem(f'symbols."{sym.dotted}"',
-                             f"claims shim {sym.shim!r} already claimed by {other.dotted!r} "
-                             f"for API {other.api!r}")
+                self.problem(
+                    f'symbols."{sym.dotted}"',
+                    f"claims shim {sym.shim!r} already claimed by {other.dotted!r} "
+                    f"for API {other.api!r}",
+                )
         return symbols
 
-    def build_constructors(self, data: dict[str, Any], symbols: dict[str, Symbol]) -> dict[str, Mapping_]:
+    def build_constructors(
+        self, data: dict[str, Any], symbols: dict[str, Symbol]
+    ) -> dict[str, Mapping_]:
         out: dict[str, Mapping_] = {}
-        for callee, table in self.typed(data, "constructors", dict, "", required=False, default={}).items():
+        for callee, table in self.typed(
+            data, "constructors", dict, "", required=False, default={}
+        ).items():
             prefix = f'constructors."{callee}"'
             owner = callee if callee in symbols else callee.rsplit(".", 1)[0]
             if owner not in symbols:
-                self.problem(prefix, "constructs nothing the plan knows: neither it nor its class is in [symbols]")
+                self.problem(
+                    prefix,
+                    "constructs nothing the plan knows: neither it nor its class is in [symbols]",
+                )
             out[callee] = self.mapping(prefix, callee, table, constructor=True)
         return out
 
     # -- one mapping (method or constructor)
-    def mapping(self, prefix: str, legacy_name: str, table: Any, constructor: bool = False) -> Mapping_:
+    def mapping(
+        self, prefix: str, legacy_name: str, table: Any, constructor: bool = False
+    ) -> Mapping_:
         if not isinstance(table, dict):
             self.problem(prefix, "must be a table")
             return Mapping_(prefix, legacy_name, manual="invalid plan entry")
@@ -531,7 +600,9 @@ class _Validator:
         if manual is not None:
             extra = set(table) - {"manual"}
             if extra:
-                self.problem(prefix, f"a manual entry takes no other keys (found {', '.join(sorted(extra))})")
+                self.problem(
+                    prefix, f"a manual entry takes no other keys (found {', '.join(sorted(extra))})"
+                )
             if not manual.strip():
                 self.problem(f"{prefix}.manual", "give the reason a developer can act on")
             return Mapping_(prefix, legacy_name, manual=manual)
@@ -549,8 +620,18 @@ class _Validator:
             t = self.template(text, f"{prefix}.supply.{kw}", params | {"self"})
             if t is not None:
                 supply[kw] = t
-        m = Mapping_(prefix, legacy_name, signature, target, args, supply, manual_if, require,
-                     expand, dispatch)
+        m = Mapping_(
+            prefix,
+            legacy_name,
+            signature,
+            target,
+            args,
+            supply,
+            manual_if,
+            require,
+            expand,
+            dispatch,
+        )
         if signature is not None:
             self.check_consumption(m, params)
         self.check_target_side(m, constructor)
@@ -558,28 +639,48 @@ class _Validator:
 
     def check_consumption(self, m: Mapping_, params: set[str]) -> None:
         """Each legacy parameter is used by exactly one rule (or passes on by name)."""
-        for section, names in (("args", m.args), ("manual_if", m.manual_if), ("require", m.require)):
+        for section, names in (
+            ("args", m.args),
+            ("manual_if", m.manual_if),
+            ("require", m.require),
+        ):
             for p in names:
                 if p not in params:
-                    self.problem(f"{m.key}.{section}.{p}", f"not a parameter of the legacy signature ({m.signature.text})")
+                    self.problem(
+                        f"{m.key}.{section}.{p}",
+                        f"not a parameter of the legacy signature ({m.signature.text})",
+                    )
         if m.expand is not None and m.expand not in params:
-            self.problem(f"{m.key}.expand", f"{m.expand!r} is not a parameter of the legacy signature")
+            self.problem(
+                f"{m.key}.expand", f"{m.expand!r} is not a parameter of the legacy signature"
+            )
         if m.dispatch is not None:
             if set(m.dispatch) != {"event_type", "data"}:
                 self.problem(f"{m.key}.dispatch", "must name exactly event_type and data")
             for p in m.dispatch.values():
                 if p not in params:
-                    self.problem(f"{m.key}.dispatch", f"{p!r} is not a parameter of the legacy signature")
+                    self.problem(
+                        f"{m.key}.dispatch", f"{p!r} is not a parameter of the legacy signature"
+                    )
         for p in sorted(params):
-            users = [s for s, hit in (
-                ("args", p in m.args), ("manual_if", p in m.manual_if), ("expand", p == m.expand),
-                ("dispatch", bool(m.dispatch) and p in m.dispatch.values()),
-                ("supply", any(p in t.fields for t in m.supply.values())),
-            ) if hit]
+            users = [
+                s
+                for s, hit in (
+                    ("args", p in m.args),
+                    ("manual_if", p in m.manual_if),
+                    ("expand", p == m.expand),
+                    ("dispatch", bool(m.dispatch) and p in m.dispatch.values()),
+                    ("supply", any(p in t.fields for t in m.supply.values())),
+                )
+                if hit
+            ]
             templates = [kw for kw, t in m.supply.items() if p in t.fields]
             if len(users) > 1 or len(templates) > 1:
                 where = ", ".join(users + [f"supply.{kw}" for kw in templates[1:]])
-                self.problem(f"{m.key}.signature", f"parameter {p!r} is claimed by more than one rule ({where})")
+                self.problem(
+                    f"{m.key}.signature",
+                    f"parameter {p!r} is claimed by more than one rule ({where})",
+                )
 
     def check_target_side(self, m: Mapping_, constructor: bool) -> None:
         if self._target_cls is None or not m.target:
@@ -593,18 +694,27 @@ class _Validator:
         except (TypeError, ValueError):
             return
         accepts_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in sig.parameters.values())
-        keywords = {n for n, p in sig.parameters.items()
-                    if p.kind in (inspect.Parameter.KEYWORD_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)}
+        keywords = {
+            n
+            for n, p in sig.parameters.items()
+            if p.kind in (inspect.Parameter.KEYWORD_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+        }
         keywords.discard("self")
         if m.signature is None or accepts_any:
             return
         for p in m.signature.params:
             kw = m.keyword_for(p.name)
-            if kw is not None and p.kind not in ("var_positional", "var_keyword") and kw not in keywords:
+            if (
+                kw is not None
+                and p.kind not in ("var_positional", "var_keyword")
+                and kw not in keywords
+            ):
                 line_key = f"{m.key}.args.{p.name}" if p.name in m.args else f"{m.key}.signature"
-                self.problem(f"{m.key}.args.{p.name}",
-                             f"{m.target} has no keyword {kw!r} (it takes {', '.join(sorted(keywords))})",
-                             line_key)
+                self.problem(
+                    f"{m.key}.args.{p.name}",
+                    f"{m.target} has no keyword {kw!r} (it takes {', '.join(sorted(keywords))})",
+                    line_key,
+                )
             if kw is None and p.kind == "var_keyword" and p.name not in m.manual_if:
                 self.problem(f"{m.key}.signature", f"**{p.name} must be listed in manual_if")
         for kw in m.supply:
@@ -646,7 +756,9 @@ class _Validator:
         a = fn.args
         params: list[Param] = []
         positional = a.posonlyargs + a.args
-        defaults: list[ast.expr | None] = [None] * (len(positional) - len(a.defaults)) + list(a.defaults)
+        defaults: list[ast.expr | None] = [None] * (len(positional) - len(a.defaults)) + list(
+            a.defaults
+        )
         for arg, d in zip(positional, defaults, strict=True):
             params.append(Param(arg.arg, "positional", ast.unparse(d) if d is not None else None))
         if a.vararg:
@@ -659,9 +771,11 @@ class _Validator:
 
     def template(self, text: str, key: str, allowed: set[str]) -> Template | None:
         try:
-            fields = tuple(dict.fromkeys(
-                f for _, f, spec, conv in string.Formatter().parse(text) if f is not None
-            ))
+            fields = tuple(
+                dict.fromkeys(
+                    f for _, f, spec, conv in string.Formatter().parse(text) if f is not None
+                )
+            )
         except ValueError as exc:
             self.problem(key, f"bad template: {exc} (write literal braces as {{{{ and }}}})")
             return None
@@ -695,12 +809,18 @@ def _join(*parts: str) -> str:
 
 
 def _kind_name(kind: type) -> str:
-    return {str: "string", int: "integer", list: "list", dict: "table", bool: "boolean",
-            float: "number"}.get(kind, kind.__name__)
+    return {
+        str: "string",
+        int: "integer",
+        list: "list",
+        dict: "table",
+        bool: "boolean",
+        float: "number",
+    }.get(kind, kind.__name__)
 
 
 def iter_mappings(plan: Plan) -> Iterable[tuple[str | None, Mapping_]]:
-    """Every mapping in the plan: (api id, mapping) for methods, (None, mapping) for constructors."""
+    """Every mapping: (api id, mapping) for methods, (None, mapping) for constructors."""
     for api in plan.apis.values():
         for m in api.methods.values():
             yield api.id, m
