@@ -26,7 +26,7 @@ import pathspec
 
 DEFAULT_PLAN_NAME = "emitter_consolidation.toml"
 KNOWN_CODEMODS = ("imports", "calls", "strings", "cleanup")
-SYMBOL_KINDS = ("class", "factory", "factory_class", "other")
+SYMBOL_KINDS = ("class", "factory", "factory_class", "function", "other")
 ON_FAILURE = ("none", "bool", "raise")
 
 _TOP_KEYS = {
@@ -344,6 +344,7 @@ class _Validator:
         self.locator = _Locator(text)
         self.problems: list[PlanProblem] = []
         self._target_cls: Any = None
+        self._target_module: Any = None
 
     def problem(self, key: str, message: str, line_key: str | None = None) -> None:
         self.problems.append(PlanProblem(self.locator.line_of(line_key or key), key, message))
@@ -722,15 +723,9 @@ class _Validator:
                 self.problem(f"{m.key}.supply.{kw}", f"{m.target} has no keyword {kw!r}")
 
     def _resolve_target(self, dotted: str, constructor: bool) -> Any:
-        parts = dotted.split(".")
-        obj: Any
-        if constructor:
-            if parts[0] != self._target_cls.__name__:
-                return None
-            obj, rest = self._target_cls, parts[1:]
-        else:
-            obj, rest = self._target_cls, parts
-        for part in rest:
+        """Methods resolve on the target class; constructors from the target module."""
+        obj: Any = self._target_module if constructor else self._target_cls
+        for part in dotted.split("."):
             obj = getattr(obj, part, None)
             if obj is None:
                 return None
@@ -742,6 +737,7 @@ class _Validator:
         except Exception as exc:  # any import failure is a plan problem to report, not a crash
             self.problem("target.module", f"cannot import {module!r}: {exc}")
             return
+        self._target_module = mod
         self._target_cls = getattr(mod, cls, None)
         if self._target_cls is None:
             self.problem("target.class", f"module {module!r} has no {cls!r}")
