@@ -222,9 +222,7 @@ def _detect_encoding(path: Path, raw: bytes) -> tuple[str, bool]:
     return codec, bom
 
 
-def _cookie(
-    path: Path, raw: bytes, line: bytes, lineno: int, start: int, bom: bool
-) -> str | None:
+def _cookie(path: Path, raw: bytes, line: bytes, lineno: int, start: int, bom: bool) -> str | None:
     """The normalised codec name declared on this line, or None."""
     try:
         text = line.decode("utf-8")
