@@ -223,7 +223,7 @@ class Plan:
 
     @cached_property
     def _wave_specs(self) -> list[tuple[Wave, pathspec.PathSpec]]:
-        return [(w, pathspec.PathSpec.from_lines("gitwildmatch", w.paths)) for w in self.waves]
+        return [(w, pathspec.GitIgnoreSpec.from_lines(w.paths)) for w in self.waves]
 
     def wave_of(self, relpath: str) -> str | None:
         """The first wave whose globs match a root-relative posix path."""
