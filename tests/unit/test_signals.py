@@ -1,0 +1,121 @@
+"""SIGTERM unwinds a run like Ctrl-C; pool workers leave signals to the parent."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+
+import pytest
+
+from codemods.signals import Terminated, graceful_signals, ignore_signals_in_worker
+
+
+def test_sigterm_raises_keyboard_interrupt_and_runs_finally_blocks() -> None:
+    unwound: list[str] = []
+    with pytest.raises(KeyboardInterrupt) as info, graceful_signals():
+        try:
+            signal.raise_signal(signal.SIGTERM)
+            unwound.append("not interrupted")
+        finally:
+            unwound.append("finally ran")
+    assert unwound == ["finally ran"]
+    assert isinstance(info.value, Terminated)
+    assert info.value.signum == signal.SIGTERM
+    assert str(info.value) == "received SIGTERM"
+
+
+def test_previous_handler_is_restored_after_normal_exit() -> None:
+    def custom(_signum: int, _frame: object) -> None:
+        raise AssertionError("not expected to run")
+
+    previous = signal.signal(signal.SIGTERM, custom)
+    try:
+        with graceful_signals():
+            assert signal.getsignal(signal.SIGTERM) is not custom
+        assert signal.getsignal(signal.SIGTERM) is custom
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def test_previous_handler_is_restored_after_an_interrupt() -> None:
+    before = signal.getsignal(signal.SIGTERM)
+    with pytest.raises(KeyboardInterrupt), graceful_signals():
+        signal.raise_signal(signal.SIGTERM)
+    assert signal.getsignal(signal.SIGTERM) == before
+
+
+def test_sigint_still_raises_keyboard_interrupt_inside() -> None:
+    with pytest.raises(KeyboardInterrupt) as info, graceful_signals():
+        signal.raise_signal(signal.SIGINT)
+    assert not isinstance(info.value, Terminated)
+
+
+def test_off_the_main_thread_it_changes_nothing() -> None:
+    before = signal.getsignal(signal.SIGTERM)
+    seen: list[object] = []
+    failures: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            with graceful_signals():
+                seen.append(signal.getsignal(signal.SIGTERM))
+        except BaseException as exc:
+            failures.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    assert failures == []
+    assert seen == [before]
+
+
+_VICTIM = textwrap.dedent(
+    """
+    import time
+    from codemods.signals import graceful_signals
+    try:
+        with graceful_signals():
+            try:
+                print("ready", flush=True)
+                time.sleep(60)
+            finally:
+                print("cleanup ran", flush=True)
+    except KeyboardInterrupt as exc:
+        print(f"stopped: {exc}", flush=True)
+        raise SystemExit(3)
+    """
+)
+
+
+def test_real_sigterm_lets_a_process_clean_up_and_exit() -> None:
+    proc = subprocess.Popen([sys.executable, "-c", _VICTIM], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    assert proc.stdout.readline() == "ready\n"
+    proc.send_signal(signal.SIGTERM)
+    out, _ = proc.communicate(timeout=30)
+    assert proc.returncode == 3
+    assert out == "cleanup ran\nstopped: received SIGTERM\n"
+
+
+def _worker_dispositions() -> tuple[object, object, int]:
+    return signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM), os.getpid()
+
+
+def test_pool_workers_ignore_sigint_and_sigterm() -> None:
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(
+        max_workers=1, mp_context=context, initializer=ignore_signals_in_worker
+    ) as pool:
+        sigint, sigterm, pid = pool.submit(_worker_dispositions).result(timeout=60)
+        assert (sigint, sigterm) == (signal.SIG_IGN, signal.SIG_IGN)
+        os.kill(pid, signal.SIGINT)
+        os.kill(pid, signal.SIGTERM)
+        time.sleep(0.2)  # give a (wrongly) dying worker time to die; not a timing check
+        assert pool.submit(os.getpid).result(timeout=60) == pid
