@@ -1,0 +1,1 @@
+"""The legacy backend library as it stood before the emitters were consolidated."""
