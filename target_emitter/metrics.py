@@ -51,6 +51,8 @@ class LatencyHistogram:
             if seen >= rank or index == _BUCKETS - 1:
                 break
             index += 1
+        if rank == self.count or index == _BUCKETS - 1:
+            return self.maximum  # the top sample and the overflow bucket are known exactly
         # Bucket i >= 1 covers [2**((i-1)/s), 2**(i/s)) microseconds; take its geometric middle.
         estimate = 0.5e-6 if index == 0 else 2 ** ((index - 0.5) / _STEPS_PER_DOUBLING) * 1e-6
         return min(max(estimate, self.minimum), self.maximum)
