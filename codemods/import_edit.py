@@ -1,0 +1,458 @@
+"""Format-preserving edits to a module's imports, shared by the stages.
+
+Removing a name keeps the rest of the statement as written (parentheses, trailing
+commas, per-name comments); a statement left empty is dropped and the comment
+lines above it move to the next statement, and a block left empty gets `pass`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+
+import libcst as cst
+
+# What a line edit returns: the statements that replace the line (empty: drop it).
+LineEdit = Callable[[cst.SimpleStatementLine], Sequence[cst.BaseStatement] | None]
+
+
+def dotted_name(node: cst.BaseExpression | None) -> str | None:
+    """`a.b.c` for a Name/Attribute chain, else None."""
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        base = dotted_name(node.value)
+        return f"{base}.{node.attr.value}" if base else None
+    return None
+
+
+def dotted_expr(dotted: str) -> cst.Name | cst.Attribute:
+    """The Name/Attribute chain for `a.b.c`."""
+    head, *rest = dotted.split(".")
+    expr: cst.Name | cst.Attribute = cst.Name(head)
+    for part in rest:
+        expr = cst.Attribute(value=expr, attr=cst.Name(part))
+    return expr
+
+
+def alias_local_name(alias: cst.ImportAlias) -> str:
+    """The name an import alias binds (`import a.b` binds `a`)."""
+    if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+        return alias.asname.name.value
+    full = dotted_name(alias.name) or ""
+    return full.split(".", 1)[0]
+
+
+# ------------------------------------------------------------- names used ----
+class _NameCounter(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+        self._annotation_depth = 0
+
+    def visit_Import(self, node: cst.Import) -> bool:
+        return False
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+        return False
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        node.value.visit(self)  # `.attr` names a member, not a local
+        return False
+
+    def visit_Arg(self, node: cst.Arg) -> bool:
+        node.value.visit(self)  # `keyword=` is not a reference
+        return False
+
+    def visit_Param(self, node: cst.Param) -> bool:
+        for child in (node.annotation, node.default):
+            if child is not None:
+                child.visit(self)
+        return False
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        for part in (*node.decorators, node.params, node.returns, node.body):
+            if part is not None:
+                part.visit(self)
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        for part in (*node.decorators, *node.bases, *node.keywords, node.body):
+            part.visit(self)
+        return False
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.counts[node.value] += 1
+
+    def visit_Annotation(self, node: cst.Annotation) -> None:
+        self._annotation_depth += 1
+
+    def leave_Annotation(self, original_node: cst.Annotation) -> None:
+        self._annotation_depth -= 1
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        # A string annotation (`x: "Bridge"`) still needs the name imported.
+        if self._annotation_depth:
+            self._count_expression_text(node)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        # `__all__ = ["Name"]` re-exports the name: it is used.
+        if any(dotted_name(t.target) == "__all__" for t in node.targets):
+            self._count_all(node.value)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        if dotted_name(node.target) == "__all__":
+            self._count_all(node.value)
+
+    def _count_all(self, value: cst.BaseExpression) -> None:
+        if isinstance(value, cst.List | cst.Tuple):
+            for el in value.elements:
+                if isinstance(el.value, cst.SimpleString):
+                    text = el.value.evaluated_value
+                    if isinstance(text, str) and text.isidentifier():
+                        self.counts[text] += 1
+
+    def _count_expression_text(self, node: cst.SimpleString) -> None:
+        text = node.evaluated_value
+        if not isinstance(text, str):
+            return
+        try:
+            expr = cst.parse_expression(text.strip())
+        except cst.ParserSyntaxError:
+            return
+        expr.visit(self)
+
+
+def names_used(module: cst.Module) -> Counter[str]:
+    """How often each local name is referenced outside import statements.
+
+    Counts plain Name references (not `.attr`, not `keyword=`, not def/class/param
+    names), names inside string annotations, and string entries of `__all__`.
+    """
+    counter = _NameCounter()
+    module.visit(counter)
+    return counter.counts
+
+
+# ----------------------------------------------------------- line editing ----
+def edit_lines(module: cst.Module, edit: LineEdit) -> cst.Module:
+    """Apply `edit` to every simple statement line, in every block of the module.
+
+    `edit` returns None to keep the line, or the statements replacing it (none to
+    drop it). Comment lines above a dropped line move to the next statement;
+    a block left empty gets `pass`.
+    """
+    return module.visit(_LineEditor(edit))
+
+
+class _LineEditor(cst.CSTTransformer):
+    def __init__(self, edit: LineEdit) -> None:
+        super().__init__()
+        self.edit = edit
+
+    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        body, spill = self._edit_body(updated_node.body)
+        return updated_node.with_changes(body=body, footer=[*spill, *updated_node.footer])
+
+    def leave_IndentedBlock(
+        self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
+    ) -> cst.IndentedBlock:
+        body, spill = self._edit_body(updated_node.body)
+        if not body:
+            body = [cst.SimpleStatementLine(body=[cst.Pass()], leading_lines=spill)]
+            spill = []
+        return updated_node.with_changes(body=body, footer=[*spill, *updated_node.footer])
+
+    def leave_SimpleStatementSuite(
+        self, original_node: cst.SimpleStatementSuite, updated_node: cst.SimpleStatementSuite
+    ) -> cst.SimpleStatementSuite:
+        # `if x: import a` -- edit it as a line, keep it a one-line suite.
+        line = cst.SimpleStatementLine(body=updated_node.body)
+        replaced = self.edit(line)
+        if replaced is None:
+            return updated_node
+        small: list[cst.BaseSmallStatement] = []
+        for stmt in replaced:
+            if isinstance(stmt, cst.SimpleStatementLine):
+                small.extend(stmt.body)
+        if not small:
+            small = [cst.Pass()]
+        small = [s.with_changes(semicolon=cst.MaybeSentinel.DEFAULT) for s in small]
+        return updated_node.with_changes(body=small)
+
+    def _edit_body(
+        self, body: Sequence[cst.BaseStatement]
+    ) -> tuple[list[cst.BaseStatement], list[cst.EmptyLine]]:
+        out: list[cst.BaseStatement] = []
+        carried: list[cst.EmptyLine] = []
+        for stmt in body:
+            replaced: Sequence[cst.BaseStatement] | None = None
+            if isinstance(stmt, cst.SimpleStatementLine):
+                replaced = self.edit(stmt)
+            new = [stmt] if replaced is None else list(replaced)
+            if not new:
+                carried.extend(ln for ln in stmt.leading_lines if ln.comment is not None)
+                continue
+            if carried:
+                first = new[0]
+                new[0] = first.with_changes(leading_lines=[*carried, *first.leading_lines])
+                carried = []
+            out.extend(new)
+        return out, carried
+
+
+# -------------------------------------------------------- alias surgery ----
+def drop_aliases(
+    node: cst.ImportFrom | cst.Import, keep: Sequence[bool]
+) -> cst.ImportFrom | cst.Import | None:
+    """The statement without the aliases whose `keep` is False; None if none remain.
+
+    The comma after each kept name (and any comment on it) stays; when the last
+    name goes, the new last name takes over the old one's closing layout.
+    """
+    aliases = list(node.names) if not isinstance(node.names, cst.ImportStar) else []
+    if all(keep):
+        return node
+    kept = [a for a, k in zip(aliases, keep, strict=True) if k]
+    if not kept:
+        return None
+    if keep[-1]:
+        return node.with_changes(names=kept)
+    old_last = aliases[-1]
+    new_last = kept[-1]
+    parenthesized = isinstance(node, cst.ImportFrom) and node.lpar is not None
+    if not parenthesized:
+        kept[-1] = new_last.with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        return node.with_changes(names=kept)
+    assert isinstance(node, cst.ImportFrom) and node.rpar is not None
+    rpar = node.rpar
+    mine = new_last.comma.whitespace_after if isinstance(new_last.comma, cst.Comma) else None
+    if isinstance(old_last.comma, cst.Comma):
+        closing = old_last.comma.whitespace_after
+    else:
+        closing = rpar.whitespace_before
+        rpar = rpar.with_changes(whitespace_before=cst.SimpleWhitespace(""))
+    if mine is None:
+        kept[-1] = new_last.with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        return node.with_changes(names=kept, rpar=node.rpar)
+    kept[-1] = new_last.with_changes(
+        comma=new_last.comma.with_changes(whitespace_after=_merge_ws(mine, closing))
+    )
+    return node.with_changes(names=kept, rpar=rpar)
+
+
+def _merge_ws(
+    mine: cst.BaseParenthesizableWhitespace, closing: cst.BaseParenthesizableWhitespace
+) -> cst.BaseParenthesizableWhitespace:
+    """Keep my end-of-line comment, take the closing line's indentation."""
+    if isinstance(mine, cst.ParenthesizedWhitespace) and isinstance(
+        closing, cst.ParenthesizedWhitespace
+    ):
+        return mine.with_changes(indent=closing.indent, last_line=closing.last_line)
+    return closing
+
+
+def append_alias(node: cst.ImportFrom, alias: cst.ImportAlias) -> cst.ImportFrom:
+    """`node` with `alias` added last, in the statement's own layout."""
+    assert not isinstance(node.names, cst.ImportStar)
+    aliases = list(node.names)
+    last = aliases[-1]
+    opening = node.lpar.whitespace_after if node.lpar is not None else None
+    if isinstance(opening, cst.ParenthesizedWhitespace):
+        # One name a line: the separator is a bare newline at the first name's indent.
+        sep: cst.BaseParenthesizableWhitespace = cst.ParenthesizedWhitespace(
+            indent=opening.indent, last_line=opening.last_line
+        )
+        if isinstance(last.comma, cst.Comma):
+            tail = last.comma
+            ws = last.comma.whitespace_after
+            if isinstance(ws, cst.ParenthesizedWhitespace):
+                # The old last name keeps its comment; the new one gets the closing line.
+                sep = ws.with_changes(indent=opening.indent, last_line=opening.last_line)
+                tail = tail.with_changes(
+                    whitespace_after=ws.with_changes(
+                        first_line=cst.TrailingWhitespace(), empty_lines=()
+                    )
+                )
+            aliases[-1] = last.with_changes(comma=last.comma.with_changes(whitespace_after=sep))
+            aliases.append(alias.with_changes(comma=tail))
+        else:
+            aliases[-1] = last.with_changes(comma=cst.Comma(whitespace_after=sep))
+            aliases.append(alias)
+    else:
+        trailing = isinstance(last.comma, cst.Comma)
+        aliases[-1] = last.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+        aliases.append(alias.with_changes(comma=cst.Comma()) if trailing else alias)
+    return node.with_changes(names=aliases)
+
+
+# --------------------------------------------------------- public edits ----
+def _from_module(node: cst.ImportFrom) -> str | None:
+    """The absolute module of a `from` import; None for relative ones."""
+    if node.relative:
+        return None
+    return dotted_name(node.module)
+
+
+def remove_import_names(module: cst.Module, module_path: str, names: set[str]) -> cst.Module:
+    """Drop the local `names` imported from `module_path`, anywhere in the module.
+
+    Covers `from module_path import A, B as C` and `import module_path as X`.
+    """
+    if not names:
+        return module
+
+    def edit_small(small: cst.BaseSmallStatement) -> cst.BaseSmallStatement | None:
+        if isinstance(small, cst.ImportFrom) and not isinstance(small.names, cst.ImportStar):
+            if _from_module(small) != module_path:
+                return small
+            keep = [alias_local_name(a) not in names for a in small.names]
+        elif isinstance(small, cst.Import):
+            keep = [
+                not (
+                    a.asname is not None
+                    and dotted_name(a.name) == module_path
+                    and alias_local_name(a) in names
+                )
+                for a in small.names
+            ]
+        else:
+            return small
+        return drop_aliases(small, keep)
+
+    return edit_lines(module, lambda line: _edit_small_statements(line, edit_small))
+
+
+def _edit_small_statements(
+    line: cst.SimpleStatementLine,
+    edit_small: Callable[[cst.BaseSmallStatement], cst.BaseSmallStatement | None],
+) -> list[cst.BaseStatement] | None:
+    new_body: list[cst.BaseSmallStatement] = []
+    changed = False
+    for small in line.body:
+        new = edit_small(small)
+        changed = changed or new is not small
+        if new is not None:
+            new_body.append(new)
+    if not changed:
+        return None
+    if not new_body:
+        return []
+    # The last statement on a line carries no semicolon.
+    new_body[-1] = new_body[-1].with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
+    return [line.with_changes(body=new_body)]
+
+
+def _is_import_line(stmt: cst.BaseStatement) -> bool:
+    return isinstance(stmt, cst.SimpleStatementLine) and all(
+        isinstance(s, cst.Import | cst.ImportFrom) for s in stmt.body
+    )
+
+
+def _is_docstring(stmt: cst.BaseStatement) -> bool:
+    return (
+        isinstance(stmt, cst.SimpleStatementLine)
+        and len(stmt.body) == 1
+        and isinstance(stmt.body[0], cst.Expr)
+        and isinstance(stmt.body[0].value, cst.SimpleString | cst.ConcatenatedString)
+    )
+
+
+def insertion_index(module: cst.Module) -> int:
+    """Where a new top-level import goes: after the leading docstring/import block."""
+    index = 0
+    for i, stmt in enumerate(module.body):
+        if _is_import_line(stmt) or (i == 0 and _is_docstring(stmt)):
+            index = i + 1
+        else:
+            break
+    return index
+
+
+def _top_level_from(module: cst.Module, module_path: str) -> list[tuple[int, int]]:
+    """(statement index, small-statement index) of top-level `from module_path import`."""
+    hits = []
+    for i, stmt in enumerate(module.body):
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            continue
+        for j, small in enumerate(stmt.body):
+            if (
+                isinstance(small, cst.ImportFrom)
+                and not isinstance(small.names, cst.ImportStar)
+                and _from_module(small) == module_path
+            ):
+                hits.append((i, j))
+    return hits
+
+
+def _make_alias(name: str, asname: str | None) -> cst.ImportAlias:
+    return cst.ImportAlias(
+        name=cst.Name(name),
+        asname=cst.AsName(name=cst.Name(asname)) if asname and asname != name else None,
+    )
+
+
+def _insert_statement(module: cst.Module, stmt: cst.SimpleStatementLine) -> cst.Module:
+    index = insertion_index(module)
+    body = list(module.body)
+    if index == 0 and body:
+        # Above the first statement: its comment header stays on top.
+        first = body[0]
+        body[0] = first.with_changes(leading_lines=[])
+        stmt = stmt.with_changes(leading_lines=first.leading_lines)
+    elif index == 1 and _is_docstring(body[0]) and not _is_import_line(body[0]):
+        stmt = stmt.with_changes(leading_lines=[cst.EmptyLine()])
+        if index < len(body) and not body[index].leading_lines:
+            body[index] = body[index].with_changes(leading_lines=[cst.EmptyLine()])
+    trailing = module.has_trailing_newline or not module.body  # an empty file has none
+    body.insert(index, stmt)
+    return module.with_changes(body=body, has_trailing_newline=trailing)
+
+
+def add_from_import(
+    module: cst.Module, module_path: str, name: str, asname: str | None = None
+) -> cst.Module:
+    """Import `name` (as `asname`) from `module_path` at top level, once.
+
+    Merges into an existing top-level `from module_path import ...`; otherwise adds
+    a statement after the leading docstring/`__future__`/import block.
+    """
+    asname = None if asname == name else asname
+    hits = _top_level_from(module, module_path)
+    for i, j in hits:
+        small = module.body[i].body[j]  # type: ignore[attr-defined]
+        for alias in small.names:
+            same_asname = (alias.asname.name.value if alias.asname else None) == asname
+            if dotted_name(alias.name) == name and same_asname:
+                return module
+    if hits:
+        i, j = hits[0]
+        line = module.body[i]
+        assert isinstance(line, cst.SimpleStatementLine)
+        small = line.body[j]
+        assert isinstance(small, cst.ImportFrom)
+        new_small = append_alias(small, _make_alias(name, asname))
+        new_line = line.with_changes(
+            body=[new_small if k == j else s for k, s in enumerate(line.body)]
+        )
+        return module.with_changes(
+            body=[new_line if k == i else s for k, s in enumerate(module.body)]
+        )
+    stmt = cst.SimpleStatementLine(
+        body=[cst.ImportFrom(module=dotted_expr(module_path), names=[_make_alias(name, asname)])]
+    )
+    return _insert_statement(module, stmt)
+
+
+def add_import(module: cst.Module, module_path: str) -> cst.Module:
+    """`import module_path` at top level, unless it is already there."""
+    for stmt in module.body:
+        if isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                if isinstance(small, cst.Import) and any(
+                    a.asname is None and dotted_name(a.name) == module_path for a in small.names
+                ):
+                    return module
+    stmt = cst.SimpleStatementLine(
+        body=[cst.Import(names=[cst.ImportAlias(name=dotted_expr(module_path))])]
+    )
+    return _insert_statement(module, stmt)

@@ -1,0 +1,316 @@
+"""Import editing helpers: layout and comments survive, nothing is duplicated."""
+
+from __future__ import annotations
+
+import textwrap
+
+import libcst as cst
+import pytest
+
+from codemods.import_edit import (
+    add_from_import,
+    add_import,
+    dotted_name,
+    drop_aliases,
+    edit_lines,
+    insertion_index,
+    names_used,
+    remove_import_names,
+)
+
+
+def parse(src: str) -> cst.Module:
+    return cst.parse_module(textwrap.dedent(src))
+
+
+def code(src: str) -> str:
+    return textwrap.dedent(src)
+
+
+def reparses(module: cst.Module) -> str:
+    text = module.code
+    assert cst.parse_module(text).code == text
+    return text
+
+
+# ------------------------------------------------------------- names_used ----
+def test_names_used_skips_imports_attributes_and_keywords() -> None:
+    m = parse(
+        """
+        from a import Bridge, Other
+        import b as Alias
+        x = obj.Bridge
+        f(Bridge=1)
+        y = Other.method()
+        """
+    )
+    used = names_used(m)
+    assert used["Bridge"] == 0
+    assert used["Other"] == 1
+    assert used["Alias"] == 0
+    assert used["obj"] == 1
+
+
+def test_names_used_counts_string_annotations_and_dunder_all() -> None:
+    m = parse(
+        """
+        from a import Bridge, Emitter, Gone
+        __all__ = ["Emitter"]
+        def f(b: "Bridge") -> "Optional[Bridge]": ...
+        """
+    )
+    used = names_used(m)
+    assert used["Bridge"] == 2
+    assert used["Optional"] == 1
+    assert used["Emitter"] == 1
+    assert used["Gone"] == 0
+
+
+def test_names_used_ignores_definition_and_parameter_names() -> None:
+    m = parse(
+        """
+        def Bridge(Emitter: int = Default) -> None: ...
+        class Thing(Base): ...
+        """
+    )
+    used = names_used(m)
+    assert used["Bridge"] == 0 and used["Emitter"] == 0 and used["Thing"] == 0
+    assert used["Default"] == 1 and used["Base"] == 1 and used["int"] == 1
+
+
+# ---------------------------------------------------- remove_import_names ----
+def test_removing_one_of_several_names_keeps_the_others() -> None:
+    m = parse("from m import A, B, C\nprint(B)\n")
+    assert reparses(remove_import_names(m, "m", {"A", "C"})) == "from m import B\nprint(B)\n"
+
+
+def test_removing_last_name_of_parenthesised_import_keeps_comments_and_layout() -> None:
+    m = parse(
+        """
+        from m import (
+            A,  # first
+            B,  # second
+            C,
+        )
+        """
+    )
+    out = reparses(remove_import_names(m, "m", {"C"}))
+    assert out == code(
+        """
+        from m import (
+            A,  # first
+            B,  # second
+        )
+        """
+    )
+
+
+def test_removing_last_name_without_trailing_comma_closes_cleanly() -> None:
+    m = parse(
+        """
+        from m import (
+            A,  # keep me
+            B
+        )
+        """
+    )
+    out = reparses(remove_import_names(m, "m", {"B"}))
+    assert out == code(
+        """
+        from m import (
+            A,  # keep me
+        )
+        """
+    )
+
+
+def test_removing_aliased_name_matches_the_local_name() -> None:
+    m = parse("from m import A as X, B\n")
+    assert reparses(remove_import_names(m, "m", {"A"})) == "from m import A as X, B\n"
+    assert reparses(remove_import_names(m, "m", {"X"})) == "from m import B\n"
+
+
+def test_emptied_statement_is_dropped_and_its_comment_moves_down() -> None:
+    m = parse(
+        """
+        import os
+        # the legacy bridge
+        from m import A
+        x = 1
+        """
+    )
+    out = reparses(remove_import_names(m, "m", {"A"}))
+    assert out == code(
+        """
+        import os
+        # the legacy bridge
+        x = 1
+        """
+    )
+
+
+def test_emptied_block_gets_pass() -> None:
+    m = parse(
+        """
+        if TYPE_CHECKING:
+            from m import A
+        def f():
+            from m import A
+        """
+    )
+    out = reparses(remove_import_names(m, "m", {"A"}))
+    assert out == code(
+        """
+        if TYPE_CHECKING:
+            pass
+        def f():
+            pass
+        """
+    )
+
+
+def test_removal_reaches_try_bodies_and_one_line_suites() -> None:
+    m = parse(
+        """
+        try:
+            from m import A, B
+        except ImportError:
+            A = None
+        if True: from m import A
+        """
+    )
+    out = reparses(remove_import_names(m, "m", {"A"}))
+    assert out == code(
+        """
+        try:
+            from m import B
+        except ImportError:
+            A = None
+        if True: pass
+        """
+    )
+
+
+def test_removal_of_aliased_module_import() -> None:
+    m = parse("import m as X, os\nimport m\n")
+    assert reparses(remove_import_names(m, "m", {"X"})) == "import os\nimport m\n"
+
+
+def test_other_modules_and_relative_imports_are_untouched() -> None:
+    src = "from mm import A\nfrom .m import A\nfrom m.sub import A\n"
+    m = parse(src)
+    assert remove_import_names(m, "m", {"A"}).code == src
+
+
+def test_semicolon_line_keeps_the_other_statement() -> None:
+    m = parse("import os; from m import A\n")
+    assert reparses(remove_import_names(m, "m", {"A"})) == "import os\n"
+
+
+# -------------------------------------------------------- add_from_import ----
+def test_add_goes_after_docstring_future_and_imports() -> None:
+    m = parse(
+        '''
+        """Doc."""
+        from __future__ import annotations
+        import os
+
+        x = 1
+        '''
+    )
+    out = reparses(add_from_import(m, "target_emitter", "UnifiedWebSocketEmitter"))
+    assert out == code(
+        '''
+        """Doc."""
+        from __future__ import annotations
+        import os
+        from target_emitter import UnifiedWebSocketEmitter
+
+        x = 1
+        '''
+    )
+
+
+def test_add_after_docstring_only_separates_with_blank_lines() -> None:
+    m = parse('"""Doc."""\nx = 1\n')
+    out = reparses(add_from_import(m, "t", "U"))
+    assert out == '"""Doc."""\n\nfrom t import U\n\nx = 1\n'
+
+
+def test_add_to_empty_module() -> None:
+    assert reparses(add_from_import(cst.parse_module(""), "t", "U")) == "from t import U\n"
+
+
+def test_add_is_a_no_op_when_already_imported() -> None:
+    m = parse("from t import U\n")
+    assert add_from_import(m, "t", "U").code == "from t import U\n"
+    m2 = parse("from t import U as V\n")
+    assert add_from_import(m2, "t", "U", "V").code == "from t import U as V\n"
+
+
+def test_add_merges_into_existing_import_from_same_module() -> None:
+    m = parse("from t import A\n")
+    assert reparses(add_from_import(m, "t", "U", "V")) == "from t import A, U as V\n"
+
+
+def test_add_merges_into_parenthesised_import_in_its_layout() -> None:
+    m = parse(
+        """
+        from t import (
+            A,  # note
+        )
+        """
+    )
+    out = reparses(add_from_import(m, "t", "U"))
+    assert out == code(
+        """
+        from t import (
+            A,  # note
+            U,
+        )
+        """
+    )
+
+
+def test_add_does_not_merge_into_relative_or_star_imports() -> None:
+    m = parse("from .t import A\nfrom t import *\n")
+    out = reparses(add_from_import(m, "t", "U"))
+    assert out == "from .t import A\nfrom t import *\nfrom t import U\n"
+
+
+def test_add_stops_at_first_code_statement() -> None:
+    m = parse("import os\nsys.path.insert(0, 'x')\nimport late\n")
+    assert insertion_index(m) == 1
+    out = reparses(add_from_import(m, "t", "U"))
+    assert out.splitlines()[1] == "from t import U"
+
+
+def test_add_import_plain_module_once() -> None:
+    m = parse("import os\n")
+    once = add_import(m, "target_emitter")
+    assert reparses(once) == "import os\nimport target_emitter\n"
+    assert add_import(once, "target_emitter").code == once.code
+
+
+# -------------------------------------------------------------- low level ----
+def test_drop_aliases_returns_none_when_nothing_is_left() -> None:
+    node = cst.parse_statement("from m import A, B\n").body[0]  # type: ignore[attr-defined]
+    assert drop_aliases(node, [False, False]) is None
+    assert drop_aliases(node, [True, True]) is node
+
+
+@pytest.mark.parametrize("src", ["a.b.c", "a", "f().x"])
+def test_dotted_name(src: str) -> None:
+    expected = None if "(" in src else src
+    assert dotted_name(cst.parse_expression(src)) == expected
+
+
+def test_edit_lines_can_replace_one_line_with_several() -> None:
+    m = parse("# head\nimport a\n")
+
+    def split(line: cst.SimpleStatementLine) -> list[cst.BaseStatement] | None:
+        if isinstance(line.body[0], cst.Import):
+            return [line, cst.parse_statement("import b\n")]
+        return None
+
+    assert reparses(edit_lines(m, split)) == "# head\nimport a\nimport b\n"
