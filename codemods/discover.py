@@ -138,8 +138,8 @@ class _Walker:
         self.errors.setdefault((path, reason), SourceError(path, reason))
 
     def add_file(self, logical: str, real: str, via_link: bool) -> None:
-        key = tuple(os.path.normpath(logical).split(_SEP))
-        candidate = (via_link, key, os.path.normpath(logical))
+        shown = os.path.normpath(logical)
+        candidate = (via_link, tuple(shown.split(_SEP)), shown)
         # One entry per real file; prefer the path that needs no symlink, then the first.
         current = self.found.get(real)
         if current is None or candidate[:2] < current[:2]:
@@ -248,7 +248,7 @@ class _Walker:
                 return None
         elif not name.endswith(".py") or self._ignored(rules, rel, is_dir=False):
             return None
-        logical = os.path.join(folder.logical, name)
+        logical = entry.path
         if is_link:
             return self._follow_link(folder, logical, rel, rules)
         if is_dir:

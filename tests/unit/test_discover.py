@@ -369,3 +369,16 @@ def test_common_root_of_nothing_is_the_current_folder(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     assert common_root([]) == tmp_path
+
+
+def test_named_fifo_is_reported(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe")
+    found = discover([tmp_path / "pipe"])
+    assert found.files == []
+    assert _reasons(found, tmp_path) == {"pipe": "not a regular file"}
+
+
+def test_symlink_to_a_fifo_is_reported(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe")
+    (tmp_path / "link.py").symlink_to("pipe")
+    assert _reasons(discover([tmp_path]), tmp_path) == {"link.py": "not a regular file"}

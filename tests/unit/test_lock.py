@@ -164,3 +164,30 @@ def test_lock_file_replaced_between_open_and_lock_is_retried(
     with run_lock(tmp_path):
         assert len(calls) == 2
         assert lock_file.read_text().split()[0] == str(os.getpid())
+
+
+def test_filesystem_without_locks_is_a_lock_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def unsupported(_fd: int, _operation: int) -> None:
+        raise OSError(37, "No locks available")
+
+    monkeypatch.setattr(lock.fcntl, "flock", unsupported)
+    with pytest.raises(LockError) as info, run_lock(tmp_path):
+        pytest.fail("no lock should be taken")
+    assert str(info.value) == f"cannot lock {tmp_path / LOCK_NAME}: No locks available"
+
+
+def test_lock_file_that_keeps_being_replaced_gives_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_flock = fcntl.flock
+
+    def always_replaced(fd: int, operation: int) -> None:
+        os.unlink(tmp_path / LOCK_NAME)
+        real_flock(fd, operation)
+
+    monkeypatch.setattr(lock.fcntl, "flock", always_replaced)
+    with pytest.raises(LockError) as info, run_lock(tmp_path):
+        pytest.fail("no lock should be taken")
+    assert "keeps being replaced" in str(info.value)

@@ -119,3 +119,14 @@ def test_pool_workers_ignore_sigint_and_sigterm() -> None:
         os.kill(pid, signal.SIGTERM)
         time.sleep(0.2)  # give a (wrongly) dying worker time to die; not a timing check
         assert pool.submit(os.getpid).result(timeout=60) == pid
+
+
+def test_worker_initializer_sets_both_signals_to_ignored() -> None:
+    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        ignore_signals_in_worker()
+        assert signal.getsignal(signal.SIGINT) == signal.SIG_IGN
+        assert signal.getsignal(signal.SIGTERM) == signal.SIG_IGN
+    finally:
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)

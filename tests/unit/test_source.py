@@ -514,3 +514,26 @@ def test_source_file_is_immutable(tmp_path: Path) -> None:
     with pytest.raises(AttributeError):
         src.text = "y"  # type: ignore[misc]
     assert isinstance(src, SourceFile)
+
+
+def test_file_that_grows_past_the_limit_while_read_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _make(tmp_path, b"x = 1\n")
+
+    def endless(_fd: int, size: int) -> bytes:  # a writer keeps appending
+        return b"#" * size
+
+    monkeypatch.setattr(os, "read", endless)
+    err = _error(path, max_bytes=100)
+    assert "larger than the 100-byte limit" in err.reason
+
+
+def test_read_failure_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _make(tmp_path, b"x = 1\n")
+
+    def broken(_fd: int, _size: int) -> bytes:
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(os, "read", broken)
+    assert _error(path).reason == "cannot read: Input/output error"
