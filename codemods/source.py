@@ -115,7 +115,7 @@ def write_atomic(src: SourceFile, new_text: str) -> None:
     with _signals_blocked():
         try:
             fd, tmp_name = tempfile.mkstemp(
-                prefix=f".{target.name}.", suffix=TEMP_SUFFIX, dir=folder
+                prefix=f".{target.name[:100]}.", suffix=TEMP_SUFFIX, dir=folder
             )
         except OSError as exc:
             raise SourceError(

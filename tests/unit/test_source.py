@@ -537,3 +537,10 @@ def test_read_failure_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 
     monkeypatch.setattr(os, "read", broken)
     assert _error(path).reason == "cannot read: Input/output error"
+
+
+def test_file_with_a_maximal_name_can_be_rewritten(tmp_path: Path) -> None:
+    path = _make(tmp_path, b"import old\n", name="m" * 252 + ".py")
+    write_atomic(read_source(path), "import new\n")
+    assert path.read_bytes() == b"import new\n"
+    assert _leftover_temps(tmp_path) == []
