@@ -9,7 +9,7 @@ from time import perf_counter
 from typing import Any
 
 from target_emitter import events
-from target_emitter.events import build_message
+from target_emitter.events import utc_timestamp
 from target_emitter.manager import ConnectionManager, Message, check_manager, get_default_manager
 from target_emitter.metrics import EmitterMetrics
 from target_emitter.retry import RetryPolicy
@@ -309,15 +309,17 @@ class UnifiedWebSocketEmitter:
         try:
             async with family.lock:
                 family.seq += 1
-                message = build_message(
-                    event_type,
-                    user_id=family.user_id,
-                    thread_id=self._thread_id,
-                    run_id=run_id,
-                    agent_name=agent_name,
-                    seq=family.seq,
-                    payload=payload,
-                )
+                # The wire format (events.build_message) written out: this is the hot path.
+                message = {
+                    "type": event_type,
+                    "user_id": family.user_id,
+                    "thread_id": self._thread_id,
+                    "run_id": run_id,
+                    "agent_name": agent_name,
+                    "seq": family.seq,
+                    "timestamp": utc_timestamp(),
+                    "payload": payload,
+                }
                 accepted = await _deliver(family, event_type, message)
         except asyncio.CancelledError:
             # The seq (if taken) stays used: the client sees a gap, never a reorder.

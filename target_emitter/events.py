@@ -91,18 +91,22 @@ def build_message(
 
 def _is_plain_json(value: object) -> bool:
     """True for str/int/bool/None/finite float and dicts (str keys) and lists of them."""
+    # Plain loops, not all(<genexpr>): this runs for every container in every payload.
     kind = type(value)
     if kind in _PLAIN_TYPES:
         return True
     if kind is float:
         return math.isfinite(value)  # type: ignore[arg-type]
     if kind is dict:
-        return all(
-            type(key) is str and _is_plain_json(item)
-            for key, item in value.items()  # type: ignore[attr-defined]
-        )
+        for key, item in value.items():  # type: ignore[attr-defined]
+            if type(key) is not str or not _is_plain_json(item):
+                return False
+        return True
     if kind is list:
-        return all(_is_plain_json(item) for item in value)  # type: ignore[attr-defined]
+        for item in value:  # type: ignore[attr-defined]
+            if not _is_plain_json(item):
+                return False
+        return True
     return False
 
 

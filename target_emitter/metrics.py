@@ -119,7 +119,7 @@ class EmitterMetrics:
         return stats
 
     def record_sent(self, event_type: str, seconds: float) -> None:
-        stats = self.stats(event_type)
+        stats = self._by_type.get(event_type) or self.stats(event_type)
         stats.sent += 1
         stats.latency.record(seconds)
 
