@@ -1,0 +1,69 @@
+"""Registry of stage codemods: a plan's `codemod = "NAME"` → its StageCodemod class.
+
+Modules are imported only when a stage needs them, so a transform that is missing or
+broken gives a clear CodemodUnavailable at run time and never breaks importing the CLI.
+Tests can swap in their own classes with `override`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+from collections.abc import Iterator
+
+from codemods.transforms.base import StageCodemod
+
+__all__ = ["CODEMODS", "CodemodUnavailable", "get_codemod", "override"]
+
+# codemod name -> "module:ClassName"
+CODEMODS: dict[str, str] = {
+    "imports": "codemods.transforms.imports:ImportsCodemod",
+    "calls": "codemods.transforms.calls:CallsCodemod",
+    "strings": "codemods.transforms.strings:StringsCodemod",
+    "cleanup": "codemods.transforms.cleanup:CleanupCodemod",
+}
+
+_overrides: dict[str, type[StageCodemod]] = {}
+
+
+class CodemodUnavailable(RuntimeError):
+    """A plan names a codemod that cannot be loaded; the message says which and why."""
+
+
+def get_codemod(name: str) -> type[StageCodemod]:
+    """The class for codemod `name`, importing its module on first use."""
+    if name in _overrides:
+        return _overrides[name]
+    target = CODEMODS.get(name)
+    if target is None:
+        known = ", ".join(sorted(CODEMODS))
+        raise CodemodUnavailable(f"unknown codemod {name!r}; known: {known}")
+    module_name, class_name = target.split(":")
+    try:
+        module = importlib.import_module(module_name)
+    except Exception as exc:  # any import failure is reported, never a crash at import time
+        raise CodemodUnavailable(
+            f"codemod {name!r} cannot be loaded: importing {module_name} failed "
+            f"({type(exc).__name__}: {exc})"
+        ) from exc
+    cls = getattr(module, class_name, None)
+    if not (isinstance(cls, type) and issubclass(cls, StageCodemod)):
+        raise CodemodUnavailable(
+            f"codemod {name!r} cannot be loaded: {module_name} defines no StageCodemod "
+            f"subclass named {class_name}"
+        )
+    return cls
+
+
+@contextlib.contextmanager
+def override(name: str, cls: type[StageCodemod]) -> Iterator[None]:
+    """Use `cls` for codemod `name` inside the block (tests register fakes with it)."""
+    previous = _overrides.get(name)
+    _overrides[name] = cls
+    try:
+        yield
+    finally:
+        if previous is None:
+            _overrides.pop(name, None)
+        else:
+            _overrides[name] = previous

@@ -1,0 +1,699 @@
+"""The one path data takes, top to bottom:
+
+    paths → discover → prefilter (bytes) ⇄ project index (fixed point) → read + parse once
+      → stages (chained for `run`; each alone on the original for `scan`) → diff | write → Report
+
+Public API (used by the CLI, the golden harness and `demo`):
+
+    run_stages(paths, plan, stages, *, mode="write", jobs=1, root=None, exclude=(), wave=None,
+               force=False, use_cache=False, cache_dir=None, progress=None) -> Report
+        mode is "scan" (sites only), "write", "diff" (Report.diffs) or "check";
+        stages are stage names of the plan, or ["all"].
+    status(paths, plan, **same keywords) -> Status   (per stage and per wave: what is left)
+    resolve_stages(plan, names) -> list[Stage]
+
+What stops a run before any file is touched raises EngineError (StageOrderError when a stage
+is asked for before the stages it comes after are done). A file that fails never raises: it
+is listed in Report.errors with its reason, and the other files go on.
+Workers only read and compute; every write happens here, in the parent process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import multiprocessing
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import libcst as cst
+
+from codemods.cache import ResultCache, cache_key
+from codemods.discover import discover
+from codemods.lock import LockError, run_lock
+from codemods.plan import Plan, Stage
+from codemods.render import unified_diff
+from codemods.report import AUTO, MANUAL, FileError, Report, Site
+from codemods.signals import graceful_signals, ignore_signals_in_worker
+from codemods.source import SourceError, read_source, write_atomic
+from codemods.transforms import CodemodUnavailable, get_codemod
+from codemods.transforms.base import FileContext, StageCodemod, run_codemod
+from codemods.version import tool_fingerprint
+
+__all__ = [
+    "MODES",
+    "EngineError",
+    "StageOrderError",
+    "Status",
+    "module_name_for",
+    "resolve_stages",
+    "run_stages",
+    "status",
+]
+
+MODES = ("scan", "write", "diff", "check")
+ProgressFn = Callable[[int, int], None]
+# Below this many files a pool costs more than it saves.
+_MIN_PARALLEL = 4
+
+
+class EngineError(Exception):
+    """A problem that stops the run before any file is touched."""
+
+
+class StageOrderError(EngineError):
+    """A stage was asked for while a stage it comes after still has work in these paths."""
+
+
+# ----------------------------------------------------------------- stages ----
+def resolve_stages(plan: Plan, names: Sequence[str]) -> list[Stage]:
+    """The plan's stages named (or all of them for "all"), in plan order."""
+    if not names or "all" in names:
+        return list(plan.stages)
+    wanted = set(names)
+    unknown = [n for n in names if n not in plan.stage_names]
+    if unknown:
+        raise EngineError(
+            f"no stage named {unknown[0]!r}; the plan has: {', '.join(plan.stage_names)}, all"
+        )
+    return [s for s in plan.stages if s.name in wanted]
+
+
+def _prerequisites(plan: Plan, chosen: list[Stage]) -> list[Stage]:
+    """Stages the chosen ones come after (transitively) that are not chosen themselves."""
+    by_name = {s.name: s for s in plan.stages}
+    needed: set[str] = set()
+    todo = [dep for s in chosen for dep in s.after]
+    while todo:
+        name = todo.pop()
+        if name not in needed:
+            needed.add(name)
+            todo.extend(by_name[name].after)
+    chosen_names = {s.name for s in chosen}
+    return [s for s in plan.stages if s.name in needed and s.name not in chosen_names]
+
+
+def _load_codemods(stages: Iterable[Stage]) -> list[tuple[str, type[StageCodemod]]]:
+    try:
+        return [(s.name, get_codemod(s.codemod)) for s in stages]
+    except CodemodUnavailable as exc:
+        raise EngineError(str(exc)) from None
+
+
+# ---------------------------------------------------------------- modules ----
+def module_name_for(rel: str) -> str | None:
+    """Dotted module name of a root-relative path (`src/` layouts drop the `src`)."""
+    if not rel.endswith(".py"):
+        return None
+    parts = rel[:-3].split("/")
+    if parts[-1] == "__init__":
+        parts.pop()
+    if len(parts) > 1 and parts[0] == "src":
+        parts.pop(0)
+    return ".".join(parts) or None
+
+
+def _legacy_module(plan: Plan, module: str | None) -> str | None:
+    """The plan's legacy module this module is (its name may carry a longer prefix)."""
+    if module is None:
+        return None
+    hits = [m for m in plan.legacy_modules if module == m or module.endswith("." + m)]
+    return max(hits, key=len) if hits else None
+
+
+def _definition_site(plan: Plan, rel: str, legacy: str) -> Site:
+    titles = sorted(
+        {plan.apis[s.api].title for s in plan.symbols.values() if s.module == legacy and s.api}
+    )
+    title = ", ".join(titles) if titles else legacy
+    return Site(
+        rel,
+        1,
+        1,
+        "definition",
+        legacy,
+        MANUAL,
+        f"defines the legacy API {title}: delete it once `status` shows no stage has work left",
+        "",
+    )
+
+
+# -------------------------------------------------------------- prefilter ----
+def _token_pattern(tokens: Iterable[bytes]) -> re.Pattern[bytes]:
+    ordered = sorted(set(tokens), key=lambda t: (-len(t), t))
+    return re.compile(b"|".join(re.escape(t) for t in ordered))
+
+
+def _as_bytes(token: str | bytes) -> bytes:
+    return token.encode() if isinstance(token, str) else token
+
+
+def _build_index(plan: Plan, items: list[tuple[str, bytes]]) -> Any:
+    try:
+        from codemods.resolve import build_index
+    except ModuleNotFoundError as exc:
+        if exc.name != "codemods.resolve":
+            raise
+        return None  # resolve.py not installed: no cross-file facts
+    return build_index(items, plan)
+
+
+def _select_candidates(
+    plan: Plan, raws: dict[str, bytes], modules: dict[str, str | None]
+) -> tuple[set[str], Any]:
+    """Files that may use a legacy API, and the project index built from them.
+
+    The index names classes derived from legacy ones; their names widen the prefilter,
+    which may bring in files that only use those classes, whose classes may widen it
+    again: iterate until nothing new comes in.
+    """
+    tokens = set(plan.prefilter_tokens)
+    pattern = _token_pattern(tokens)
+    chosen = {rel for rel, raw in raws.items() if pattern.search(raw)}
+    while True:
+        items = [(modules[rel] or rel, raws[rel]) for rel in sorted(chosen)]
+        project = _build_index(plan, items)
+        extra = {_as_bytes(t) for t in getattr(project, "extra_tokens", ())} - tokens
+        if not extra:
+            return chosen, project
+        tokens |= extra
+        pattern = _token_pattern(extra)
+        new = {rel for rel, raw in raws.items() if rel not in chosen and pattern.search(raw)}
+        if not new:
+            return chosen, project
+        chosen |= new
+
+
+def _read_raw(path: str) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except PermissionError:
+        raise SourceError(path, "cannot open: permission denied") from None
+    except IsADirectoryError:
+        raise SourceError(path, "not a regular file (a directory)") from None
+    except FileNotFoundError:
+        raise SourceError(path, "vanished: it no longer exists") from None
+    except OSError as exc:
+        raise SourceError(path, f"cannot read: {exc.strerror or exc}") from None
+
+
+# ------------------------------------------------------------ file worker ----
+@dataclass(frozen=True)
+class _Job:
+    path: str  # path to open
+    rel: str  # root-relative posix path, as reported
+    module: str | None
+    digest: str
+    size: int
+
+
+@dataclass
+class _Outcome:
+    rel: str
+    digest: str
+    new_text: str | None = None  # None: unchanged (always None for scan)
+    sites: list[Site] = field(default_factory=list)
+    error: str | None = None
+    pending: dict[str, int] = field(default_factory=dict)  # prerequisite stage -> auto sites
+    cacheable: bool = True  # False when the result depends on more than the bytes
+
+    def to_json(self) -> bytes:
+        doc = {
+            "digest": self.digest,
+            "new_text": self.new_text,
+            "sites": [
+                [s.line, s.col, s.kind, s.symbol, s.status, s.reason, s.stage] for s in self.sites
+            ],
+            "error": self.error,
+            "pending": self.pending,
+        }
+        return json.dumps(doc, separators=(",", ":")).encode()
+
+    @classmethod
+    def from_json(cls, rel: str, data: bytes) -> _Outcome:
+        doc = json.loads(data)
+        sites = [Site(rel, *row) for row in doc["sites"]]
+        return cls(rel, doc["digest"], doc["new_text"], sites, doc["error"], doc["pending"])
+
+
+@dataclass(frozen=True)
+class _Work:
+    """Everything a worker needs besides the job (sent once per worker)."""
+
+    plan: Plan
+    project: Any
+    mode: str
+    stages: list[tuple[str, type[StageCodemod]]]
+    prerequisites: list[tuple[str, type[StageCodemod]]]
+
+
+_WORK: _Work | None = None
+
+
+def _init_worker(work: _Work) -> None:
+    global _WORK
+    ignore_signals_in_worker()
+    _WORK = work
+
+
+def _run_chunk(jobs: list[_Job]) -> list[_Outcome]:
+    assert _WORK is not None, "worker used before _init_worker"
+    return [_process(_WORK, job) for job in jobs]
+
+
+def _process(work: _Work, job: _Job) -> _Outcome:
+    """Read, parse once, run the stages; never raises for a problem in the file."""
+    try:
+        src = read_source(Path(job.path))
+    except SourceError as exc:
+        return _Outcome(job.rel, job.digest, error=exc.reason, cacheable=False)
+    out = _Outcome(job.rel, src.digest)
+    try:
+        module = cst.parse_module(src.text)
+    except cst.ParserSyntaxError as exc:
+        out.error = (
+            f"syntax error at line {exc.raw_line}, col {exc.raw_column + 1}: {exc.message}; "
+            "fix it and re-run"
+        )
+        return out
+    except Exception as exc:  # the native parser can fail in other ways (e.g. deep nesting)
+        out.error = f"cannot parse: {type(exc).__name__}: {exc}; fix it and re-run"
+        return out
+
+    def ctx(stage: str) -> FileContext:
+        return FileContext(job.rel, job.module, work.plan, stage, work.project)
+
+    current_stage = ""
+    try:
+        if work.mode == "scan":
+            for name, codemod in work.stages:
+                current_stage = name
+                c = ctx(name)
+                run_codemod(module, codemod, c)
+                out.sites.extend(c.sites)
+            return out
+        for name, codemod in work.prerequisites:
+            current_stage = name
+            c = ctx(name)
+            run_codemod(module, codemod, c)
+            pending = sum(1 for s in c.sites if s.status == AUTO)
+            if pending:
+                out.pending[name] = pending
+        chain = [module]
+        for name, codemod in work.stages:
+            current_stage = name
+            c = ctx(name)
+            chain.append(run_codemod(chain[-1], codemod, c))
+            out.sites.extend(c.sites)
+    except Exception as exc:  # a codemod bug must cost one file, not the run
+        out.sites = []
+        out.error = (
+            f"internal error in stage {current_stage}: {type(exc).__name__}: {exc}; please report"
+        )
+        return out
+    new_text = chain[-1].code
+    if new_text != src.text:
+        bad = _first_unparsable(chain, [name for name, _ in work.stages])
+        if bad is not None:
+            out.sites = []
+            out.error = (
+                f"stage {bad} produced code that does not parse; file left unchanged; please report"
+            )
+            return out
+        out.new_text = new_text
+    return out
+
+
+def _first_unparsable(chain: list[cst.Module], names: list[str]) -> str | None:
+    """The first stage whose output does not parse (None if the final output parses)."""
+    if _parses(chain[-1].code):
+        return None
+    for name, module in zip(names, chain[1:], strict=True):
+        if not _parses(module.code):
+            return name
+    return names[-1]
+
+
+def _parses(code: str) -> bool:
+    try:
+        cst.parse_module(code)
+    except Exception:
+        return False
+    return True
+
+
+# ------------------------------------------------------------- execution ----
+def _execute(
+    work: _Work, jobs: list[_Job], n_jobs: int, progress: ProgressFn | None
+) -> list[_Outcome]:
+    """Run the jobs in-process or on a pool; results in the order of `jobs`."""
+    total = len(jobs)
+    if n_jobs <= 1 or total < _MIN_PARALLEL:
+        results = []
+        for i, job in enumerate(jobs, 1):
+            results.append(_process(work, job))
+            if progress:
+                progress(i, total)
+        return results
+    workers = min(n_jobs, total)
+    # Largest files first so no worker is left with a big one at the end.
+    order = sorted(range(total), key=lambda i: -jobs[i].size)
+    size = max(1, min(16, total // (workers * 8)))
+    chunks = [order[i : i + size] for i in range(0, total, size)]
+    by_index: dict[int, _Outcome] = {}
+    context = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_init_worker, initargs=(work,)
+    ) as pool:
+        try:
+            futures: dict[Future[list[_Outcome]], list[int]] = {
+                pool.submit(_run_chunk, [jobs[i] for i in chunk]): chunk for chunk in chunks
+            }
+            pending = set(futures)
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    for i, outcome in zip(futures[fut], fut.result(), strict=True):
+                        by_index[i] = outcome
+                if progress:
+                    progress(len(by_index), total)
+        except BaseException:
+            # Ctrl-C / SIGTERM: drop queued chunks; workers finish the one they hold.
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+    return [by_index[i] for i in range(total)]
+
+
+def _cached(
+    cache: ResultCache | None, keys: dict[str, str], jobs: list[_Job]
+) -> tuple[dict[str, _Outcome], list[_Job]]:
+    hits: dict[str, _Outcome] = {}
+    misses: list[_Job] = []
+    for job in jobs:
+        data = cache.get(keys[job.rel]) if cache is not None else None
+        outcome = None
+        if data is not None:
+            with contextlib.suppress(ValueError, KeyError, TypeError):
+                outcome = _Outcome.from_json(job.rel, data)
+        if outcome is None:
+            misses.append(job)
+        else:
+            hits[job.rel] = outcome
+    return hits, misses
+
+
+# -------------------------------------------------------------------- run ----
+@dataclass
+class _Run:
+    report: Report
+    files: list[str]  # root-relative paths of every file looked at
+
+
+def run_stages(
+    paths: Sequence[Path | str],
+    plan: Plan,
+    stages: Sequence[str],
+    *,
+    mode: str = "write",
+    jobs: int = 1,
+    root: Path | None = None,
+    exclude: Sequence[str] = (),
+    wave: str | None = None,
+    force: bool = False,
+    use_cache: bool = False,
+    cache_dir: Path | None = None,
+    progress: ProgressFn | None = None,
+) -> Report:
+    """Run the named stages over the files under `paths`; see the module docstring."""
+    return _run(
+        paths,
+        plan,
+        stages,
+        mode=mode,
+        jobs=jobs,
+        root=root,
+        exclude=exclude,
+        wave=wave,
+        force=force,
+        use_cache=use_cache,
+        cache_dir=cache_dir,
+        progress=progress,
+    ).report
+
+
+def _run(
+    paths: Sequence[Path | str],
+    plan: Plan,
+    stages: Sequence[str],
+    *,
+    mode: str,
+    jobs: int,
+    root: Path | None,
+    exclude: Sequence[str],
+    wave: str | None,
+    force: bool,
+    use_cache: bool,
+    cache_dir: Path | None,
+    progress: ProgressFn | None,
+) -> _Run:
+    if mode not in MODES:
+        raise EngineError(f"unknown mode {mode!r}; one of {', '.join(MODES)}")
+    chosen = resolve_stages(plan, stages)
+    if wave is not None and wave not in {w.name for w in plan.waves}:
+        names = ", ".join(w.name for w in plan.waves) or "none"
+        raise EngineError(f"no wave named {wave!r}; the plan has: {names}")
+    prerequisites = [] if mode == "scan" or force else _prerequisites(plan, chosen)
+    codemods = _load_codemods(chosen)
+    before = _load_codemods(prerequisites)
+
+    found = discover([Path(p) for p in paths], root=root, exclude=exclude)
+    report = Report()
+    report.errors.extend(FileError(e.path, e.reason) for e in found.errors)
+    root_abs = found.root
+
+    def rel_of(path: Path) -> str:
+        absolute = os.path.abspath(path)
+        return Path(os.path.relpath(absolute, root_abs)).as_posix()
+
+    entries = [(os.fspath(p), rel_of(p)) for p in found.files]
+    if wave is not None:
+        entries = [(p, rel) for p, rel in entries if plan.wave_of(rel) == wave]
+
+    with _write_guard(mode, root_abs):
+        raws: dict[str, bytes] = {}
+        where: dict[str, str] = {}
+        modules: dict[str, str | None] = {}
+        for path, rel in entries:
+            try:
+                raws[rel] = _read_raw(path)
+            except SourceError as exc:
+                report.errors.append(FileError(rel, exc.reason))
+                continue
+            where[rel] = path
+            modules[rel] = module_name_for(rel)
+        report.files_scanned = len(raws)
+
+        candidates, project = _select_candidates(plan, raws, modules)
+        todo: list[_Job] = []
+        definitions: dict[str, Site] = {}
+        for rel in sorted(candidates | {r for r in raws if _legacy_module(plan, modules[r])}):
+            legacy = _legacy_module(plan, modules[rel])
+            if legacy is not None:
+                definitions[rel] = _definition_site(plan, rel, legacy)
+                continue
+            digest = hashlib.sha256(raws[rel]).hexdigest()
+            todo.append(_Job(where[rel], rel, modules[rel], digest, len(raws[rel])))
+        del raws  # the bytes are not needed past this point
+
+        work = _Work(plan, project, mode, codemods, before)
+        cache = _open_cache(use_cache, cache_dir, root_abs)
+        keys = {job.rel: _key(work, job, chosen, prerequisites) for job in todo}
+        outcomes, misses = _cached(cache, keys, todo)
+        fresh = _execute(work, misses, jobs, progress)
+        for outcome in fresh:
+            outcomes[outcome.rel] = outcome
+            if cache is not None and outcome.cacheable:
+                # The worker may have read newer bytes than the prefilter saw.
+                job_digest = next(j.digest for j in misses if j.rel == outcome.rel)
+                if outcome.digest == job_digest:
+                    cache.put(keys[outcome.rel], outcome.to_json())
+
+        if prerequisites:
+            _refuse_if_pending(prerequisites, chosen, outcomes, paths)
+
+        for rel in sorted(set(outcomes) | set(definitions)):
+            if rel in definitions:
+                report.sites.append(definitions[rel])
+                continue
+            outcome = outcomes[rel]
+            if outcome.error is not None:
+                report.errors.append(FileError(rel, outcome.error))
+                continue
+            report.sites.extend(outcome.sites)
+            if outcome.new_text is not None:
+                _apply(report, mode, where[rel], outcome)
+
+    report.errors.sort(key=lambda e: (e.path, e.reason))
+    return _Run(report, sorted(rel for _, rel in entries))
+
+
+@contextlib.contextmanager
+def _write_guard(mode: str, root: Path) -> Iterator[None]:
+    """Writing runs hold the tree's lock, and SIGTERM unwinds them like Ctrl-C."""
+    if mode != "write":
+        yield
+        return
+    with contextlib.ExitStack() as stack:
+        try:
+            stack.enter_context(run_lock(root))
+        except LockError as exc:
+            raise EngineError(str(exc)) from None
+        stack.enter_context(graceful_signals())
+        yield
+
+
+def _open_cache(use_cache: bool, cache_dir: Path | None, root: Path) -> ResultCache | None:
+    if not use_cache:
+        return None
+    return ResultCache(cache_dir if cache_dir is not None else ResultCache.default_dir(root))
+
+
+def _key(work: _Work, job: _Job, chosen: list[Stage], prerequisites: list[Stage]) -> str:
+    stages = [work.mode, *(s.name for s in chosen), "|", *(s.name for s in prerequisites)]
+    extra = json.dumps([job.rel, job.module, getattr(work.project, "digest", "")])
+    return cache_key(job.digest, work.plan.digest, tool_fingerprint(), stages, extra=extra)
+
+
+def _refuse_if_pending(
+    prerequisites: list[Stage],
+    chosen: list[Stage],
+    outcomes: dict[str, _Outcome],
+    paths: Sequence[Path | str],
+) -> None:
+    for stage in prerequisites:
+        files = sorted(rel for rel, o in outcomes.items() if o.pending.get(stage.name))
+        if not files:
+            continue
+        sites = sum(outcomes[rel].pending[stage.name] for rel in files)
+        where = " ".join(str(p) for p in paths) or "."
+        raise StageOrderError(
+            f"refusing to run stage {chosen[0].name!r}: stage {stage.name!r} comes first and "
+            f"still has {sites} sites to rewrite in {len(files)} files (first: {files[0]}); "
+            f"run `emitter-migrate run --stage {stage.name} {where}` first, "
+            "or pass --force to run it anyway"
+        )
+
+
+def _apply(report: Report, mode: str, path: str, outcome: _Outcome) -> None:
+    """Diff or write one changed file, only if its bytes are still the ones processed."""
+    assert outcome.new_text is not None
+    if mode == "check":
+        report.files_changed.append(outcome.rel)
+        return
+    try:
+        src = read_source(Path(path))
+        if src.digest != outcome.digest:
+            raise SourceError(path, "changed on disk after it was read; not overwritten")
+        if mode == "diff":
+            report.diffs[outcome.rel] = unified_diff(src.text, outcome.new_text, outcome.rel)
+        else:
+            write_atomic(src, outcome.new_text)
+    except SourceError as exc:
+        report.errors.append(FileError(outcome.rel, exc.reason))
+        return
+    report.files_changed.append(outcome.rel)
+
+
+# ----------------------------------------------------------------- status ----
+@dataclass(frozen=True)
+class StageRow:
+    stage: str
+    pending: int  # auto sites this stage would still rewrite
+    manual: int
+    files_pending: int
+
+
+@dataclass(frozen=True)
+class WaveCell:
+    stage: str
+    pending: int
+    manual: int
+
+
+@dataclass(frozen=True)
+class WaveRow:
+    wave: str
+    files: int
+    cells: list[WaveCell]
+
+
+@dataclass
+class Status:
+    plan_name: str
+    files_scanned: int
+    stages: list[StageRow]
+    waves: list[WaveRow]
+    legacy: list[Site]  # one definition site per legacy module file
+    errors: list[FileError]
+    report: Report
+
+    def done(self, stage: str) -> bool:
+        return next(r.pending == 0 for r in self.stages if r.stage == stage)
+
+
+def status(paths: Sequence[Path | str], plan: Plan, **options: Any) -> Status:
+    """What each stage still has to do in `paths`, overall and per wave."""
+    run = _run(paths, plan, ["all"], mode="scan", force=False, **_status_options(options))
+    report = run.report
+    legacy = [s for s in report.sites if s.kind == "definition"]
+    work = [s for s in report.sites if s.kind != "definition"]
+    rows = [
+        StageRow(
+            stage.name,
+            sum(1 for s in work if s.stage == stage.name and s.status == AUTO),
+            sum(1 for s in work if s.stage == stage.name and s.status == MANUAL),
+            len({s.path for s in work if s.stage == stage.name and s.status == AUTO}),
+        )
+        for stage in plan.stages
+    ]
+    wave_names = [w.name for w in plan.waves]
+    files_per_wave: dict[str, int] = dict.fromkeys(wave_names, 0)
+    for rel in run.files:
+        name = plan.wave_of(rel) or "(no wave)"
+        files_per_wave[name] = files_per_wave.get(name, 0) + 1
+    waves = []
+    for name, count in files_per_wave.items():
+        in_wave = [s for s in work if (plan.wave_of(s.path) or "(no wave)") == name]
+        cells = [
+            WaveCell(
+                stage.name,
+                sum(1 for s in in_wave if s.stage == stage.name and s.status == AUTO),
+                sum(1 for s in in_wave if s.stage == stage.name and s.status == MANUAL),
+            )
+            for stage in plan.stages
+        ]
+        waves.append(WaveRow(name, count, cells))
+    return Status(plan.name, report.files_scanned, rows, waves, legacy, list(report.errors), report)
+
+
+def _status_options(options: dict[str, Any]) -> dict[str, Any]:
+    defaults: dict[str, Any] = {
+        "jobs": 1,
+        "root": None,
+        "exclude": (),
+        "wave": None,
+        "use_cache": False,
+        "cache_dir": None,
+        "progress": None,
+    }
+    unknown = set(options) - set(defaults)
+    if unknown:
+        raise TypeError(f"status() got unexpected options: {', '.join(sorted(unknown))}")
+    return {**defaults, **options}

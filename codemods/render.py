@@ -1,0 +1,196 @@
+"""Turn reports into text: unified diffs, and the text, json and github renderers.
+
+Renderers return strings; the CLI decides which stream they go to.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from codemods.report import AUTO, MANUAL, FileError, Report, Site
+
+__all__ = [
+    "github_annotations",
+    "json_run",
+    "json_scan",
+    "json_status",
+    "text_errors",
+    "text_run_summary",
+    "text_scan",
+    "text_status",
+    "unified_diff",
+]
+
+_LINE = re.compile(r"[^\n]*\n|[^\n]+")
+_NO_NEWLINE = "\\ No newline at end of file\n"
+
+
+# ------------------------------------------------------------------ diffs ----
+def unified_diff(old: str, new: str, path: str, context: int = 3) -> str:
+    """A diff `git apply` accepts: a/ and b/ prefixes, lines split on \\n only."""
+    lines: list[str] = []
+    for line in difflib.unified_diff(
+        _LINE.findall(old), _LINE.findall(new), f"a/{path}", f"b/{path}", n=context
+    ):
+        lines.append(line if line.endswith("\n") else line + "\n" + _NO_NEWLINE)
+    return "".join(lines)
+
+
+# ------------------------------------------------------------------- text ----
+def _where(site: Site) -> str:
+    return f"{site.path}:{site.line}:{site.col}"
+
+
+def text_site(site: Site) -> str:
+    stage = f" [{site.stage}]" if site.stage else ""
+    head = f"{_where(site)}: {site.status} {site.kind} {site.symbol}{stage}"
+    return f"{head}: {site.reason}" if site.reason else head
+
+
+def text_errors(errors: Iterable[FileError]) -> str:
+    return "".join(f"error: {e.path}: {e.reason}\n" for e in errors)
+
+
+def _counts(report: Report) -> str:
+    auto = sum(1 for s in report.sites if s.status == AUTO)
+    manual = sum(1 for s in report.sites if s.status == MANUAL)
+    return (
+        f"{report.files_scanned} files scanned, {auto} auto sites, {manual} manual sites, "
+        f"{report.files_failed} files failed"
+    )
+
+
+def text_scan(report: Report) -> str:
+    out = [text_site(s) + "\n" for s in report.sites]
+    out.append(_counts(report) + "\n")
+    return "".join(out)
+
+
+def text_run_summary(report: Report, mode: str) -> str:
+    """One-paragraph summary of a run; `mode` is write, diff or check."""
+    changed = len(report.files_changed)
+    verb = "rewritten" if mode == "write" else "would be rewritten"
+    manual = [s for s in report.sites if s.status == MANUAL]
+    rewritten = sum(1 for s in report.sites if s.status == AUTO)
+    out = [text_site(s) + "\n" for s in manual]
+    out.append(
+        f"{changed} files {verb}, {rewritten} sites rewritten, {len(manual)} manual sites, "
+        f"{report.files_failed} files failed ({report.files_scanned} files scanned)\n"
+    )
+    return "".join(out)
+
+
+# ------------------------------------------------------------------- json ----
+def json_scan(report: Report) -> str:
+    doc: dict[str, Any] = {
+        "summary": report.summary(),
+        "sites": [s.to_json() for s in report.sites],
+        "errors": [e.to_json() for e in report.errors],
+    }
+    return json.dumps(doc, indent=2) + "\n"
+
+
+def json_run(report: Report, mode: str) -> str:
+    doc: dict[str, Any] = {
+        "mode": mode,
+        "files_changed": len(report.files_changed),
+        "files_failed": report.files_failed,
+        "sites_rewritten": sum(1 for s in report.sites if s.status == AUTO),
+        "sites_manual": sum(1 for s in report.sites if s.status == MANUAL),
+        "errors": [e.to_json() for e in report.errors],
+        "changed": list(report.files_changed),
+        "sites": [s.to_json() for s in report.sites],
+    }
+    if mode == "diff":
+        doc["diffs"] = dict(report.diffs)
+    return json.dumps(doc, indent=2) + "\n"
+
+
+# ----------------------------------------------------------------- github ----
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_annotations(report: Report) -> str:
+    """Workflow commands: a warning per manual site, an error per failed file."""
+    out = []
+    for s in report.sites:
+        if s.status != MANUAL:
+            continue
+        props = ",".join(
+            [
+                f"file={_escape_property(s.path)}",
+                f"line={s.line}",
+                f"col={s.col}",
+                f"title={_escape_property(f'emitter-migrate: manual {s.kind} {s.symbol}')}",
+            ]
+        )
+        out.append(f"::warning {props}::{_escape_data(s.reason)}\n")
+    for e in report.errors:
+        title = _escape_property("emitter-migrate: file failed")
+        out.append(f"::error file={_escape_property(e.path)},title={title}::")
+        out.append(_escape_data(e.reason) + "\n")
+    out.append(_counts(report) + "\n")
+    return "".join(out)
+
+
+# ----------------------------------------------------------------- status ----
+def text_status(status: Any) -> str:
+    """Render an engine.Status (typed loosely to keep render a leaf module)."""
+    out = [f"plan {status.plan_name}: {status.files_scanned} files scanned\n", "\nstages:\n"]
+    for row in status.stages:
+        state = "done" if row.pending == 0 else f"{row.pending} auto sites pending"
+        out.append(
+            f"  {row.stage:<16} {state:<28} {row.manual} manual"
+            f" ({row.files_pending} files with pending work)\n"
+        )
+    if status.waves:
+        out.append("\nwaves (pending auto / manual per stage):\n")
+        for wave in status.waves:
+            cells = ", ".join(f"{c.stage} {c.pending}/{c.manual}" for c in wave.cells)
+            out.append(f"  {wave.wave:<12} {wave.files:>5} files  {cells}\n")
+    out.append("\nlegacy modules (delete once every stage is done):\n")
+    if not status.legacy:
+        out.append("  none in these paths\n")
+    for site in status.legacy:
+        out.append(f"  {site.path}  ({site.symbol})\n")
+    if status.errors:
+        out.append("\n" + text_errors(status.errors))
+    return "".join(out)
+
+
+def json_status(status: Any) -> str:
+    doc = {
+        "plan": status.plan_name,
+        "files_scanned": status.files_scanned,
+        "files_failed": len(status.errors),
+        "stages": [
+            {
+                "stage": r.stage,
+                "pending": r.pending,
+                "manual": r.manual,
+                "files_pending": r.files_pending,
+                "done": r.pending == 0,
+            }
+            for r in status.stages
+        ],
+        "waves": [
+            {
+                "wave": w.wave,
+                "files": w.files,
+                "stages": {c.stage: {"pending": c.pending, "manual": c.manual} for c in w.cells},
+            }
+            for w in status.waves
+        ],
+        "legacy_modules": [{"path": s.path, "module": s.symbol} for s in status.legacy],
+        "errors": [e.to_json() for e in status.errors],
+    }
+    return json.dumps(doc, indent=2) + "\n"
