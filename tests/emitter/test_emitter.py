@@ -13,6 +13,7 @@ import pytest
 
 import target_emitter
 from target_emitter import (
+    WIRE_KEYS,
     EmitterMetrics,
     RecordingManager,
     RetryPolicy,
@@ -128,6 +129,7 @@ def test_each_event_method_sends_its_type_and_payload_valid_against_the_schema(
 
     [(user_id, message)] = manager.sent
     assert user_id == "u1"
+    assert tuple(message) == WIRE_KEYS
     assert message["type"] == method.removeprefix("emit_")
     assert message["payload"] == payload
     assert_wire_message(_wire(message))

@@ -59,9 +59,16 @@ def test_timestamp_is_iso_utc_with_microseconds_and_close_to_now() -> None:
     assert abs(datetime.now(UTC) - parsed) < timedelta(seconds=5)
 
 
-def test_timestamps_never_go_backwards_across_calls() -> None:
-    stamps = [events.utc_timestamp() for _ in range(2000)]
-    assert stamps == sorted(stamps)
+def test_timestamp_matches_datetime_formatting_across_a_second_boundary(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Fractions exact in binary, so truncation and datetime's rounding agree.
+    base = 1_767_225_599  # 2025-12-31T23:59:59Z: the next second is a new year
+    instants = [base + 0.5, base + 0.75, base + 1.125, base + 1.25, base + 3600.0625]
+    for instant in instants:
+        monkeypatch.setattr(events.time, "time", lambda instant=instant: instant)
+        expected = datetime.fromtimestamp(instant, UTC).isoformat(timespec="microseconds")
+        assert events.utc_timestamp() == expected
 
 
 def test_arguments_left_as_none_are_absent_from_the_payload() -> None:
