@@ -40,6 +40,7 @@ from codemods.lock import LockError, run_lock
 from codemods.plan import Plan, Stage
 from codemods.render import unified_diff
 from codemods.report import AUTO, MANUAL, FileError, Report, Site
+from codemods.resolve import ProjectIndex, build_index, module_name_of
 from codemods.signals import graceful_signals, ignore_signals_in_worker
 from codemods.source import SourceError, read_source, write_atomic
 from codemods.transforms import CodemodUnavailable, get_codemod
@@ -108,15 +109,10 @@ def _load_codemods(stages: Iterable[Stage]) -> list[tuple[str, type[StageCodemod
 
 # ---------------------------------------------------------------- modules ----
 def module_name_for(rel: str) -> str | None:
-    """Dotted module name of a root-relative path (`src/` layouts drop the `src`)."""
+    """Dotted module name of a root-relative path; `--root` picks what paths are relative to."""
     if not rel.endswith(".py"):
         return None
-    parts = rel[:-3].split("/")
-    if parts[-1] == "__init__":
-        parts.pop()
-    if len(parts) > 1 and parts[0] == "src":
-        parts.pop(0)
-    return ".".join(parts) or None
+    return module_name_of(rel) or None
 
 
 def _legacy_module(plan: Plan, module: str | None) -> str | None:
@@ -150,23 +146,7 @@ def _token_pattern(tokens: Iterable[bytes]) -> re.Pattern[bytes]:
     return re.compile(b"|".join(re.escape(t) for t in ordered))
 
 
-def _as_bytes(token: str | bytes) -> bytes:
-    return token.encode() if isinstance(token, str) else token
-
-
-def _build_index(plan: Plan, items: list[tuple[str, bytes]]) -> Any:
-    try:
-        from codemods.resolve import build_index
-    except ModuleNotFoundError as exc:
-        if exc.name != "codemods.resolve":
-            raise
-        return None  # resolve.py not installed: no cross-file facts
-    return build_index(items, plan)
-
-
-def _select_candidates(
-    plan: Plan, raws: dict[str, bytes], modules: dict[str, str | None]
-) -> tuple[set[str], Any]:
+def _select_candidates(plan: Plan, raws: dict[str, bytes]) -> tuple[set[str], ProjectIndex]:
     """Files that may use a legacy API, and the project index built from them.
 
     The index names classes derived from legacy ones; their names widen the prefilter,
@@ -177,9 +157,8 @@ def _select_candidates(
     pattern = _token_pattern(tokens)
     chosen = {rel for rel, raw in raws.items() if pattern.search(raw)}
     while True:
-        items = [(modules[rel] or rel, raws[rel]) for rel in sorted(chosen)]
-        project = _build_index(plan, items)
-        extra = {_as_bytes(t) for t in getattr(project, "extra_tokens", ())} - tokens
+        project = build_index([(rel, raws[rel]) for rel in sorted(chosen)], plan)
+        extra = set(project.extra_tokens) - tokens
         if not extra:
             return chosen, project
         tokens |= extra
@@ -248,7 +227,7 @@ class _Work:
     """Everything a worker needs besides the job (sent once per worker)."""
 
     plan: Plan
-    project: Any
+    project: ProjectIndex
     mode: str
     stages: list[tuple[str, type[StageCodemod]]]
     prerequisites: list[tuple[str, type[StageCodemod]]]
@@ -500,7 +479,7 @@ def _run(
             modules[rel] = module_name_for(rel)
         report.files_scanned = len(raws)
 
-        candidates, project = _select_candidates(plan, raws, modules)
+        candidates, project = _select_candidates(plan, raws)
         todo: list[_Job] = []
         definitions: dict[str, Site] = {}
         for rel in sorted(candidates | {r for r in raws if _legacy_module(plan, modules[r])}):
@@ -567,7 +546,7 @@ def _open_cache(use_cache: bool, cache_dir: Path | None, root: Path) -> ResultCa
 
 def _key(work: _Work, job: _Job, chosen: list[Stage], prerequisites: list[Stage]) -> str:
     stages = [work.mode, *(s.name for s in chosen), "|", *(s.name for s in prerequisites)]
-    extra = json.dumps([job.rel, job.module, getattr(work.project, "digest", "")])
+    extra = json.dumps([job.rel, job.module, work.project.digest])
     return cache_key(job.digest, work.plan.digest, tool_fingerprint(), stages, extra=extra)
 
 

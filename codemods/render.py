@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from codemods.plan import Plan
 from codemods.report import AUTO, MANUAL, FileError, Report, Site
 
 __all__ = [
@@ -18,7 +19,9 @@ __all__ = [
     "json_run",
     "json_scan",
     "json_status",
+    "plan_counts",
     "text_errors",
+    "text_plan",
     "text_run_summary",
     "text_scan",
     "text_status",
@@ -194,3 +197,47 @@ def json_status(status: Any) -> str:
         "errors": [e.to_json() for e in status.errors],
     }
     return json.dumps(doc, indent=2) + "\n"
+
+
+# ------------------------------------------------------------------- plan ----
+def plan_counts(plan: Plan) -> str:
+    methods = [m for api in plan.apis.values() for m in api.methods.values()]
+    manual = sum(1 for m in methods if m.manual is not None)
+    return (
+        f"{len(plan.stages)} stages, {len(plan.waves)} waves, {len(plan.apis)} APIs, "
+        f"{len(methods)} methods ({len(methods) - manual} mapped, {manual} manual), "
+        f"{len(plan.symbols)} symbols, {len(plan.constructors)} constructors"
+    )
+
+
+def text_plan(plan: Plan) -> str:
+    out = [f"plan {plan.name} ({plan.source})\n"]
+    if plan.description:
+        out.append(f"  {plan.description}\n")
+    out.append(f"target: {plan.target_module}.{plan.target_class}\n")
+    out.append(f"{plan_counts(plan)}\n\nstages:\n")
+    for i, stage in enumerate(plan.stages, 1):
+        after = f", after {', '.join(stage.after)}" if stage.after else ""
+        out.append(f"  {i}. {stage.name} (codemod {stage.codemod}{after})\n")
+        if stage.description:
+            out.append(f"     {stage.description}\n")
+    out.append("\nwaves (first match wins):\n")
+    for wave in plan.waves:
+        out.append(f"  {wave.name}: {', '.join(wave.paths)}\n")
+    out.append("\nlegacy modules (never rewritten; delete at the end):\n")
+    out.extend(f"  {m}\n" for m in plan.legacy_modules)
+    out.append("\nAPIs:\n")
+    for api in plan.apis.values():
+        out.append(f"  {api.id}: {api.title} -> shim {api.shim_module}\n")
+        for name, m in api.methods.items():
+            if m.manual is not None:
+                out.append(f"    {name}: manual: {m.manual}\n")
+            else:
+                sig = m.signature.text if m.signature else ""
+                out.append(f"    {name}({sig}) -> {m.target}\n")
+    if plan.constructors:
+        out.append("\nconstructors and factories:\n")
+        for callee, m in plan.constructors.items():
+            target = f"manual: {m.manual}" if m.manual is not None else f"-> {m.target}"
+            out.append(f"  {callee} {target}\n")
+    return "".join(out)

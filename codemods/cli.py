@@ -1,0 +1,301 @@
+"""`emitter-migrate`: parse flags, call the engine, render. No migration logic lives here.
+
+Exit codes (as ruff): 0 nothing to change / applied cleanly; 1 `--diff`/`--check` found
+changes to make; 2 an error (bad plan, unusable path, a file that failed, a refused stage).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Literal, NoReturn
+
+import typer
+
+from codemods import engine, render
+from codemods.discover import common_root
+from codemods.plan import Plan, PlanError, load_plan
+from codemods.report import Report
+
+app = typer.Typer(
+    name="emitter-migrate",
+    help="Migrate code off the five legacy WebSocket emitters, one stage at a time.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+plan_app = typer.Typer(help="Show or validate a migration plan.", no_args_is_help=True)
+app.add_typer(plan_app, name="plan")
+
+EXIT_OK, EXIT_CHANGES, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
+# Runs over fewer files finish before a bar would help.
+_PROGRESS_MIN_FILES = 50
+
+PathsArg = Annotated[
+    list[Path] | None, typer.Argument(help="Files or folders (default: the current folder).")
+]
+PlanOpt = Annotated[
+    Path | None,
+    typer.Option("--plan", help="Plan TOML (default: the bundled emitter_consolidation plan)."),
+]
+JobsOpt = Annotated[
+    int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes (default: all cores).")
+]
+NoCacheOpt = Annotated[
+    bool, typer.Option("--no-cache", help="Ignore and do not fill the result cache.")
+]
+WaveOpt = Annotated[
+    str | None, typer.Option("--wave", help="Only files of this rollout wave of the plan.")
+]
+ExcludeOpt = Annotated[
+    list[str] | None,
+    typer.Option("--exclude", help="Skip paths matching this gitignore-style glob (repeatable)."),
+]
+RootOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--root",
+        help="Folder module names are computed from (default: the current folder when it "
+        "holds every path, else their common folder).",
+    ),
+]
+
+
+# ---------------------------------------------------------------- helpers ----
+def _fail(message: str) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(EXIT_ERROR)
+
+
+def _plan(path: Path | None) -> Plan:
+    try:
+        return load_plan(path)
+    except PlanError as exc:
+        typer.echo(f"error: the plan {exc.source} is not valid:", err=True)
+        for problem in exc.problems:
+            typer.echo("  " + problem.render(exc.source), err=True)
+        raise typer.Exit(EXIT_ERROR) from None
+
+
+def _paths(paths: list[Path] | None) -> list[Path]:
+    return list(paths) if paths else [Path(".")]
+
+
+def _root(paths: list[Path], root: Path | None) -> Path:
+    if root is not None:
+        return root
+    cwd = Path.cwd()
+    inside = all(os.path.commonpath([cwd, os.path.abspath(p)]) == os.fspath(cwd) for p in paths)
+    return cwd if inside else common_root(paths)
+
+
+def _progress() -> Callable[[int, int], None] | None:
+    """A one-line bar on stderr, only for a person watching a terminal."""
+    if not sys.stderr.isatty():
+        return None
+    state = {"shown": False}
+
+    def show(done: int, total: int) -> None:
+        if total < _PROGRESS_MIN_FILES:
+            return
+        width = 30
+        filled = width * done // total
+        bar = "#" * filled + "-" * (width - filled)
+        end = "\n" if done == total else ""
+        sys.stderr.write(f"\r[{bar}] {done}/{total} files{end}")
+        sys.stderr.flush()
+        state["shown"] = done != total
+
+    return show
+
+
+def _engine_call(fn: Callable[[], object]) -> object:
+    try:
+        return fn()
+    except engine.EngineError as exc:
+        _fail(str(exc))
+    except KeyboardInterrupt:
+        typer.echo("\ninterrupted: every file is either as it was or fully rewritten", err=True)
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+
+
+def _echo_errors(report: Report) -> None:
+    if report.errors:
+        typer.echo(render.text_errors(report.errors), err=True, nl=False)
+
+
+def _jobs(jobs: int | None) -> int:
+    return jobs if jobs is not None else os.cpu_count() or 1
+
+
+# --------------------------------------------------------------- commands ----
+@app.command()
+def scan(
+    paths: PathsArg = None,
+    plan: PlanOpt = None,
+    format: Annotated[
+        Literal["text", "json", "github"], typer.Option("--format", help="Output format.")
+    ] = "text",
+    stage: Annotated[
+        list[str] | None, typer.Option("--stage", help="Stage to scan for, or all (repeatable).")
+    ] = None,
+    jobs: JobsOpt = None,
+    no_cache: NoCacheOpt = False,
+    wave: WaveOpt = None,
+    exclude: ExcludeOpt = None,
+    root: RootOpt = None,
+) -> None:
+    """Report every legacy use: what each stage will rewrite (auto) and what it will not."""
+    the_plan = _plan(plan)
+    chosen = _paths(paths)
+    report = _engine_call(
+        lambda: engine.run_stages(
+            chosen,
+            the_plan,
+            stage or ["all"],
+            mode="scan",
+            jobs=_jobs(jobs),
+            root=_root(chosen, root),
+            exclude=exclude or (),
+            wave=wave,
+            use_cache=not no_cache,
+            progress=_progress(),
+        )
+    )
+    assert isinstance(report, Report)
+    renderer = {"text": render.text_scan, "json": render.json_scan}.get(
+        format, render.github_annotations
+    )
+    typer.echo(renderer(report), nl=False)
+    _echo_errors(report)
+    raise typer.Exit(EXIT_ERROR if report.errors else EXIT_OK)
+
+
+@app.command()
+def run(
+    paths: PathsArg = None,
+    plan: PlanOpt = None,
+    stage: Annotated[
+        list[str] | None,
+        typer.Option("--stage", help="Stage to run, or all (default: all; repeatable)."),
+    ] = None,
+    diff: Annotated[
+        bool, typer.Option("--diff", help="Write nothing; print a unified diff.")
+    ] = False,
+    check: Annotated[
+        bool, typer.Option("--check", help="Write nothing; exit 1 if anything would change.")
+    ] = False,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Run a stage even if an earlier stage still has work here."),
+    ] = False,
+    jobs: JobsOpt = None,
+    format: Annotated[
+        Literal["text", "json"], typer.Option("--format", help="Output format.")
+    ] = "text",
+    no_cache: NoCacheOpt = False,
+    wave: WaveOpt = None,
+    exclude: ExcludeOpt = None,
+    root: RootOpt = None,
+) -> None:
+    """Rewrite files in place (or show/check what would change) stage by stage."""
+    the_plan = _plan(plan)
+    chosen = _paths(paths)
+    mode = "diff" if diff else "check" if check else "write"
+    report = _engine_call(
+        lambda: engine.run_stages(
+            chosen,
+            the_plan,
+            stage or ["all"],
+            mode=mode,
+            jobs=_jobs(jobs),
+            root=_root(chosen, root),
+            exclude=exclude or (),
+            wave=wave,
+            force=force,
+            use_cache=not no_cache,
+            progress=_progress(),
+        )
+    )
+    assert isinstance(report, Report)
+    if format == "json":
+        typer.echo(render.json_run(report, mode), nl=False)
+    else:
+        if mode == "diff":
+            typer.echo("".join(report.diffs[p] for p in report.files_changed), nl=False)
+        # With --diff stdout carries only the patch, so it can go straight to `git apply`.
+        typer.echo(render.text_run_summary(report, mode), nl=False, err=mode == "diff")
+    _echo_errors(report)
+    if report.errors:
+        raise typer.Exit(EXIT_ERROR)
+    raise typer.Exit(EXIT_CHANGES if mode != "write" and report.files_changed else EXIT_OK)
+
+
+@app.command()
+def status(
+    paths: PathsArg = None,
+    plan: PlanOpt = None,
+    format: Annotated[
+        Literal["text", "json"], typer.Option("--format", help="Output format.")
+    ] = "text",
+    jobs: JobsOpt = None,
+    no_cache: NoCacheOpt = False,
+    exclude: ExcludeOpt = None,
+    root: RootOpt = None,
+) -> None:
+    """Per stage and per wave: auto sites still pending, manual sites, legacy modules left."""
+    the_plan = _plan(plan)
+    chosen = _paths(paths)
+    result = _engine_call(
+        lambda: engine.status(
+            chosen,
+            the_plan,
+            jobs=_jobs(jobs),
+            root=_root(chosen, root),
+            exclude=exclude or (),
+            use_cache=not no_cache,
+            progress=_progress(),
+        )
+    )
+    assert isinstance(result, engine.Status)
+    renderer = render.json_status if format == "json" else render.text_status
+    typer.echo(renderer(result), nl=False)
+    if result.errors and format == "json":
+        typer.echo(render.text_errors(result.errors), err=True, nl=False)
+    raise typer.Exit(EXIT_ERROR if result.errors else EXIT_OK)
+
+
+@plan_app.command("show")
+def plan_show(
+    file: Annotated[Path | None, typer.Argument(help="Plan TOML (default: bundled).")] = None,
+) -> None:
+    """Print the plan: stages, waves, APIs and how many methods each maps."""
+    typer.echo(render.text_plan(_plan(file)), nl=False)
+
+
+@plan_app.command("validate")
+def plan_validate(
+    file: Annotated[Path | None, typer.Argument(help="Plan TOML (default: bundled).")] = None,
+) -> None:
+    """Check a plan; print every problem with its line and key (exit 2 if any)."""
+    the_plan = _plan(file)
+    typer.echo(f"ok: {the_plan.source}: {render.plan_counts(the_plan)}")
+
+
+@app.command()
+def demo(
+    jobs: JobsOpt = None,
+    keep: Annotated[
+        bool, typer.Option("--keep", help="Keep the temporary copy and print where it is.")
+    ] = False,
+) -> None:
+    """Migrate the bundled legacy demo app in a temp folder, with its tests before and after."""
+    from codemods.demo import run_demo
+
+    raise typer.Exit(run_demo(jobs=_jobs(jobs), keep=keep, echo=typer.echo))
+
+
+def main() -> None:
+    app()
