@@ -1,0 +1,11 @@
+"""A service next to the bridge, importing it relatively."""
+
+from compat.agent_websocket_bridge import AgentWebSocketBridge
+from .agent_websocket_bridge import BRIDGE_TIMEOUT_S
+
+
+class Notifier:
+    timeout = BRIDGE_TIMEOUT_S
+
+    def __init__(self, bridge: AgentWebSocketBridge) -> None:
+        self.bridge = bridge
