@@ -1,0 +1,1 @@
+"""Code patterns the synthetic-repo generator (`benchmarks/make_repo.py`) assembles files from."""
