@@ -20,6 +20,7 @@ Workers only read and compute; every write happens here, in the parent process.
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import hashlib
 import json
@@ -257,10 +258,7 @@ def _process(work: _Work, job: _Job) -> _Outcome:
     try:
         module = cst.parse_module(src.text)
     except cst.ParserSyntaxError as exc:
-        out.error = (
-            f"syntax error at line {exc.raw_line}, col {exc.raw_column + 1}: {exc.message}; "
-            "fix it and re-run"
-        )
+        out.error = _syntax_error(src.text, exc)
         return out
     except Exception as exc:  # the native parser can fail in other ways (e.g. deep nesting)
         out.error = f"cannot parse: {type(exc).__name__}: {exc}; fix it and re-run"
@@ -308,6 +306,20 @@ def _process(work: _Work, job: _Job) -> _Outcome:
             return out
         out.new_text = new_text
     return out
+
+
+def _syntax_error(text: str, exc: cst.ParserSyntaxError) -> str:
+    """Python's own message and position when it has one: clearer than the native parser's."""
+    line, col, message = exc.raw_line, exc.raw_column + 1, exc.message
+    message = re.sub(r"^(parser error: )?error at \d+:\d+: ", "", message)
+    try:
+        ast.parse(text)
+    except SyntaxError as py:
+        if py.lineno is not None:
+            line, col, message = py.lineno, py.offset or 1, py.msg
+    except (ValueError, RecursionError, MemoryError):
+        pass
+    return f"syntax error at line {line}, col {col}: {message}; fix it and re-run"
 
 
 def _first_unparsable(chain: list[cst.Module], names: list[str]) -> str | None:
@@ -454,8 +466,8 @@ def _run(
 
     found = discover([Path(p) for p in paths], root=root, exclude=exclude)
     report = Report()
-    report.errors.extend(FileError(e.path, e.reason) for e in found.errors)
     root_abs = found.root
+    report.errors.extend(FileError(_shown(e.path, root_abs), e.reason) for e in found.errors)
 
     def rel_of(path: Path) -> str:
         absolute = os.path.abspath(path)
@@ -521,6 +533,12 @@ def _run(
 
     report.errors.sort(key=lambda e: (e.path, e.reason))
     return _Run(report, sorted(rel for _, rel in entries))
+
+
+def _shown(path: str, root: Path) -> str:
+    """Root-relative posix path when the path is inside the root, else as given."""
+    rel = os.path.relpath(os.path.abspath(path), root)
+    return path if rel.startswith("..") else Path(rel).as_posix()
 
 
 @contextlib.contextmanager
