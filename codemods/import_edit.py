@@ -44,10 +44,14 @@ def alias_local_name(alias: cst.ImportAlias) -> str:
 
 
 # ------------------------------------------------------------- names used ----
-class _NameCounter(cst.CSTVisitor):
+class _NameUses(cst.CSTVisitor):
     def __init__(self) -> None:
-        self.counts: Counter[str] = Counter()
+        self.uses: dict[str, list[cst.CSTNode]] = {}
         self._annotation_depth = 0
+        self._string: cst.SimpleString | None = None  # string annotation being read
+
+    def _use(self, name: str, node: cst.CSTNode) -> None:
+        self.uses.setdefault(name, []).append(node)
 
     def visit_Import(self, node: cst.Import) -> bool:
         return False
@@ -81,7 +85,7 @@ class _NameCounter(cst.CSTVisitor):
         return False
 
     def visit_Name(self, node: cst.Name) -> None:
-        self.counts[node.value] += 1
+        self._use(node.value, self._string or node)
 
     def visit_Annotation(self, node: cst.Annotation) -> None:
         self._annotation_depth += 1
@@ -91,46 +95,51 @@ class _NameCounter(cst.CSTVisitor):
 
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
         # A string annotation (`x: "Bridge"`) still needs the name imported.
-        if self._annotation_depth:
-            self._count_expression_text(node)
+        if self._annotation_depth and self._string is None:
+            text = node.evaluated_value
+            if not isinstance(text, str):
+                return
+            try:
+                expr = cst.parse_expression(text.strip())
+            except cst.ParserSyntaxError:
+                return
+            self._string = node
+            expr.visit(self)
+            self._string = None
 
     def visit_Assign(self, node: cst.Assign) -> None:
         # `__all__ = ["Name"]` re-exports the name: it is used.
         if any(dotted_name(t.target) == "__all__" for t in node.targets):
-            self._count_all(node.value)
+            self._use_all(node.value)
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
         if dotted_name(node.target) == "__all__":
-            self._count_all(node.value)
+            self._use_all(node.value)
 
-    def _count_all(self, value: cst.BaseExpression) -> None:
+    def _use_all(self, value: cst.BaseExpression) -> None:
         if isinstance(value, cst.List | cst.Tuple):
             for el in value.elements:
                 if isinstance(el.value, cst.SimpleString):
                     text = el.value.evaluated_value
                     if isinstance(text, str) and text.isidentifier():
-                        self.counts[text] += 1
-
-    def _count_expression_text(self, node: cst.SimpleString) -> None:
-        text = node.evaluated_value
-        if not isinstance(text, str):
-            return
-        try:
-            expr = cst.parse_expression(text.strip())
-        except cst.ParserSyntaxError:
-            return
-        expr.visit(self)
+                        self._use(text, el.value)
 
 
-def names_used(module: cst.Module) -> Counter[str]:
-    """How often each local name is referenced outside import statements.
+def name_uses(node: cst.CSTNode) -> dict[str, list[cst.CSTNode]]:
+    """Each local name referenced in `node` outside imports -> the nodes that use it.
 
-    Counts plain Name references (not `.attr`, not `keyword=`, not def/class/param
-    names), names inside string annotations, and string entries of `__all__`.
+    Plain Name references (not `.attr`, not `keyword=`, not def/class/param names);
+    a name inside a string annotation is used by that string; a string entry of
+    `__all__` uses (re-exports) its name.
     """
-    counter = _NameCounter()
-    module.visit(counter)
-    return counter.counts
+    finder = _NameUses()
+    node.visit(finder)
+    return finder.uses
+
+
+def names_used(module: cst.CSTNode) -> Counter[str]:
+    """How often each local name is referenced outside import statements (see name_uses)."""
+    return Counter({name: len(nodes) for name, nodes in name_uses(module).items()})
 
 
 # ----------------------------------------------------------- line editing ----
