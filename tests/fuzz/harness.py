@@ -1,0 +1,119 @@
+"""Run generated modules through the codemods and check the three fuzz properties.
+
+1. the output parses (and compiles, when the input compiled);
+2. a second run changes nothing and reports no `auto` site;
+3. a module with no legacy use comes out byte-identical, with no `auto` site.
+"""
+
+from __future__ import annotations
+
+import difflib
+import warnings
+from dataclasses import dataclass
+
+import libcst as cst
+import pytest
+from hypothesis import settings
+
+from codemods.engine import module_name_for
+from codemods.report import AUTO, Site
+from codemods.resolve import ProjectIndex, build_index
+from codemods.transforms import CodemodUnavailable, get_codemod
+from codemods.transforms.base import FileContext, StageCodemod, run_codemod
+from tests.fuzz.fragments import PLAN
+
+STAGES: list[str] = PLAN.stage_names
+
+
+def fuzz_settings(weight: float = 1.0) -> settings:
+    """The active fuzz profile (tests/fuzz/conftest.py), its example count scaled by `weight`."""
+    active = settings.get_profile("emitter-fuzz")
+    return settings(active, max_examples=max(1, round(active.max_examples * weight)))
+
+
+def codemod_of(stage: str) -> type[StageCodemod]:
+    try:
+        return get_codemod(PLAN.stage(stage).codemod)
+    except CodemodUnavailable as exc:  # a stage still being written: nothing to fuzz yet
+        pytest.skip(f"stage {stage} is not available: {exc}")
+
+
+@dataclass
+class Outcome:
+    code: str
+    sites: list[Site]
+
+    @property
+    def auto(self) -> list[Site]:
+        return [s for s in self.sites if s.status == AUTO]
+
+
+def project_of(files: dict[str, str]) -> ProjectIndex:
+    return build_index([(p, t.encode("utf-8", "surrogatepass")) for p, t in files.items()], PLAN)
+
+
+def run_stages(
+    code: str, path: str, stages: list[str], project: ProjectIndex | None = None
+) -> Outcome:
+    """Chain the named stages over `code` the way the engine does for one file."""
+    module = cst.parse_module(code)
+    if project is None:
+        project = project_of({path: code})
+    sites: list[Site] = []
+    for stage in stages:
+        ctx = FileContext(path, module_name_for(path), PLAN, stage, project)
+        module = run_codemod(module, codemod_of(stage), ctx)
+        sites += ctx.sites
+    return Outcome(module.code, sites)
+
+
+def _compiles(code: str) -> SyntaxError | None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # e.g. SyntaxWarning for `1()` in generated code
+        try:
+            compile(code, "<fuzz>", "exec", dont_inherit=True)
+        except (SyntaxError, ValueError) as exc:
+            return exc if isinstance(exc, SyntaxError) else SyntaxError(str(exc))
+    return None
+
+
+def diff(before: str, after: str) -> str:
+    return "".join(
+        difflib.unified_diff(
+            before.splitlines(keepends=True), after.splitlines(keepends=True), "input", "output"
+        )
+    )
+
+
+def check_valid(before: str, after: str, what: str) -> None:
+    """`after` parses with LibCST and, if `before` compiled, compiles too."""
+    try:
+        cst.parse_module(after)
+    except Exception as exc:
+        pytest.fail(f"{what}: output does not parse: {exc}\n{diff(before, after)}")
+    if _compiles(before) is None and (err := _compiles(after)) is not None:
+        pytest.fail(
+            f"{what}: output does not compile ({err.msg}, line {err.lineno})\n{diff(before, after)}"
+        )
+
+
+def check_idempotent(first: Outcome, again: Outcome, what: str) -> None:
+    assert again.code == first.code, (
+        f"{what}: a second run changed it:\n{diff(first.code, again.code)}"
+    )
+    assert not again.auto, f"{what}: a second run still reports auto sites: {again.auto}"
+
+
+def check_stages(code: str, path: str, stages: list[str], *, legacy: bool) -> Outcome:
+    """All three properties for one chain of stages over one module."""
+    what = f"{'+'.join(stages)} on {path}"
+    first = run_stages(code, path, stages)
+    check_valid(code, first.code, what)
+    if not legacy:
+        assert first.code == code, (
+            f"{what}: a module with no legacy use changed:\n{diff(code, first.code)}"
+        )
+        assert not first.auto, f"{what}: auto sites in a module with no legacy use: {first.auto}"
+    again = run_stages(first.code, path, stages)
+    check_idempotent(first, again, what)
+    return first

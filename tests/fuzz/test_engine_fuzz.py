@@ -1,0 +1,130 @@
+"""Small generated projects through the engine's full chain, as bytes on disk.
+
+Adds what the in-memory tests cannot see: encodings (BOM, a latin-1 coding cookie),
+line endings as written, cross-file subclasses found by the project index, and the
+legacy module files the engine must never rewrite.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import libcst as cst
+from hypothesis import given
+from hypothesis import strategies as st
+
+from codemods.engine import run_stages
+from codemods.report import AUTO, Report
+from tests.fuzz.fragments import BASE, PLAN, GenModule, any_module, legacy_modules, plain_modules
+from tests.fuzz.harness import check_valid, diff, fuzz_settings
+
+
+@dataclass(frozen=True)
+class DiskFile:
+    path: str
+    data: bytes
+    legacy: bool
+
+
+def _encode(text: str, how: str) -> bytes:
+    if how == "bom":
+        return b"\xef\xbb\xbf" + text.encode()
+    if how == "latin-1":
+        cookie = "# -*- coding: latin-1 -*-\n"
+        return (cookie + text).encode("latin-1", "replace")
+    return text.encode()
+
+
+@st.composite
+def disk_file(draw: st.DrawFn, modules: st.SearchStrategy[GenModule]) -> DiskFile:
+    module = draw(modules)
+    how = draw(st.sampled_from(("utf-8", "utf-8", "bom", "latin-1")))
+    return DiskFile(module.path, _encode(module.code, how), module.legacy)
+
+
+def _cross_file_agents() -> list[DiskFile]:
+    """An intermediate agent class in one file, its subclass (no legacy name) in another."""
+    base = (
+        f"from {BASE} import BaseAgent\n\n\n"
+        "class ToolAgent(BaseAgent):\n"
+        "    async def use(self, tool: str) -> None:\n"
+        "        await self.emit_tool_executing(tool, {'q': 1})\n"
+    )
+    leaf = (
+        "from netra_backend.app.agents.tool_agent import ToolAgent\n\n\n"
+        "class ReportingAgent(ToolAgent):\n"
+        "    async def run(self) -> None:\n"
+        '        await self.emit_thinking("Größe prüfen 🔍", step_number=2)\n'
+    )
+    return [
+        DiskFile("netra_backend/app/agents/tool_agent.py", base.encode(), True),
+        DiskFile("netra_backend/app/agents/reporting_agent.py", leaf.encode(), True),
+    ]
+
+
+def _legacy_definition(module: GenModule) -> DiskFile:
+    """Legacy-looking code at a legacy module's own path: the engine must leave it alone."""
+    return DiskFile(
+        "netra_backend/app/services/agent_websocket_bridge.py", module.code.encode(), False
+    )
+
+
+@st.composite
+def projects(draw: st.DrawFn) -> list[DiskFile]:
+    files = draw(st.lists(disk_file(any_module), min_size=1, max_size=4))
+    if draw(st.booleans()):
+        files += _cross_file_agents()
+    if draw(st.integers(0, 3)) == 0:
+        files.append(_legacy_definition(draw(legacy_modules())))
+    if draw(st.integers(0, 3)) == 0:
+        files.append(draw(disk_file(plain_modules())))
+    unique: dict[str, DiskFile] = {}
+    for f in files:
+        unique.setdefault(f.path, f)  # one file per path; the first drawn wins
+    return list(unique.values())
+
+
+def _run(root: Path) -> Report:
+    return run_stages([root], PLAN, ["all"], mode="write", jobs=1, root=root)
+
+
+def _decoded(data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode()
+    if data.startswith(b"# -*- coding: latin-1"):
+        return data.decode("latin-1")
+    return data.decode()
+
+
+@fuzz_settings(0.75)
+@given(files=projects())
+def test_engine_run_over_generated_projects_is_valid_unchanging_on_rerun_and_spares_plain_files(
+    files: list[DiskFile],
+) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        for f in files:
+            (root / f.path).parent.mkdir(parents=True, exist_ok=True)
+            (root / f.path).write_bytes(f.data)
+
+        first = _run(root)
+        assert not first.errors, [str(e) for e in first.errors]
+        after = {f.path: (root / f.path).read_bytes() for f in files}
+        for f in files:
+            if not f.legacy:
+                assert after[f.path] == f.data, f"{f.path} has no legacy use but changed"
+                continue
+            before_text, after_text = _decoded(f.data), _decoded(after[f.path])
+            check_valid(before_text, after_text, f"engine, all stages, {f.path}")
+            cst.parse_module(after[f.path])  # LibCST decodes the bytes itself too
+
+        second = _run(root)
+        assert not second.errors, [str(e) for e in second.errors]
+        assert second.files_changed == [], "a second run changed: " + ", ".join(
+            f"{p}\n{diff(_decoded(after[p]), _decoded((root / p).read_bytes()))}"
+            for p in second.files_changed
+        )
+        assert [s for s in second.sites if s.status == AUTO] == []
+        assert {f.path: (root / f.path).read_bytes() for f in files} == after
