@@ -199,14 +199,45 @@ class _LineEditor(cst.CSTTransformer):
                 replaced = self.edit(stmt)
             new = [stmt] if replaced is None else list(replaced)
             if not new:
-                carried.extend(ln for ln in stmt.leading_lines if ln.comment is not None)
+                carried.extend(stmt.leading_lines)
                 continue
-            if carried:
-                first = new[0]
-                new[0] = first.with_changes(leading_lines=[*carried, *first.leading_lines])
-                carried = []
+            new[0] = carry_leading_lines(carried, new[0])
+            carried = []
             out.extend(new)
-        return out, carried
+        return out, spilled_lines(carried)
+
+
+def _longest_blank_run(lines: Sequence[cst.EmptyLine]) -> int:
+    longest = run = 0
+    for line in lines:
+        run = run + 1 if line.comment is None else 0
+        longest = max(longest, run)
+    return longest
+
+
+def carry_leading_lines(
+    carried: Sequence[cst.EmptyLine], stmt: cst.BaseStatement
+) -> cst.BaseStatement:
+    """`stmt` with the blank/comment lines of removed statements above it put before its own.
+
+    Blank runs are capped at the longest run either side had, so removing a
+    statement between two blank lines does not leave a double gap.
+    """
+    if not carried:
+        return stmt
+    cap = max(_longest_blank_run(carried), _longest_blank_run(stmt.leading_lines))
+    merged: list[cst.EmptyLine] = []
+    run = 0
+    for line in [*carried, *stmt.leading_lines]:
+        run = run + 1 if line.comment is None else 0
+        if run <= cap:
+            merged.append(line)
+    return stmt.with_changes(leading_lines=merged)
+
+
+def spilled_lines(carried: Sequence[cst.EmptyLine]) -> list[cst.EmptyLine]:
+    """What a block's footer keeps of the lines above removed trailing statements."""
+    return [line for line in carried if line.comment is not None]
 
 
 # -------------------------------------------------------- alias surgery ----

@@ -16,7 +16,14 @@ from collections.abc import Sequence
 
 import libcst as cst
 
-from codemods.import_edit import alias_local_name, dotted_name, drop_aliases, name_uses
+from codemods.import_edit import (
+    alias_local_name,
+    carry_leading_lines,
+    dotted_name,
+    drop_aliases,
+    name_uses,
+    spilled_lines,
+)
 from codemods.resolve import resolve_relative
 from codemods.transforms.base import FileContext, StageCodemod
 from codemods.transforms.imports import is_legacy_file
@@ -171,13 +178,11 @@ class CleanupCodemod(StageCodemod):
         carried: list[cst.EmptyLine] = []
         for stmt in body:
             if id(stmt) in self._emptied:
-                carried.extend(ln for ln in stmt.leading_lines if ln.comment is not None)
+                carried.extend(stmt.leading_lines)
                 continue
-            if carried:
-                stmt = stmt.with_changes(leading_lines=[*carried, *stmt.leading_lines])
-                carried = []
-            out.append(stmt)
-        return out, carried
+            out.append(carry_leading_lines(carried, stmt))
+            carried = []
+        return out, spilled_lines(carried)
 
 
 def _last(alias: cst.ImportAlias) -> str:

@@ -23,7 +23,14 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from codemods.import_edit import alias_local_name, append_alias, dotted_expr, dotted_name
+from codemods.import_edit import (
+    alias_local_name,
+    append_alias,
+    carry_leading_lines,
+    dotted_expr,
+    dotted_name,
+    spilled_lines,
+)
 from codemods.plan import Plan, Symbol
 from codemods.resolve import resolve_relative
 from codemods.transforms.base import FileContext, StageCodemod
@@ -464,7 +471,7 @@ class ImportsCodemod(StageCodemod):
         carried: list[cst.EmptyLine] = []
         for stmt in body:
             if not isinstance(stmt, cst.SimpleStatementLine):
-                out.append(_with_carried(stmt, carried))
+                out.append(carry_leading_lines(carried, stmt))
                 carried = []
                 continue
             smalls: list[cst.BaseSmallStatement] = []
@@ -497,16 +504,16 @@ class ImportsCodemod(StageCodemod):
                 first.setdefault(module, (len(out), len(smalls)))
                 smalls.append(small if all(keep) else _drop(small, keep))
             if not smalls:
-                carried.extend(ln for ln in stmt.leading_lines if ln.comment is not None)
+                carried.extend(stmt.leading_lines)
                 continue
             if any(a is not b for a, b in zip(smalls, stmt.body, strict=False)) or len(
                 smalls
             ) != len(stmt.body):
                 smalls[-1] = smalls[-1].with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
                 stmt = stmt.with_changes(body=smalls)
-            out.append(_with_carried(stmt, carried))
+            out.append(carry_leading_lines(carried, stmt))
             carried = []
-        return out, carried
+        return out, spilled_lines(carried)
 
 
 def _catches_import_error(handler: cst.ExceptHandler) -> bool:
@@ -559,9 +566,3 @@ def _replace_small(
 def _fits(node: cst.ImportFrom) -> bool:
     text = _EMPTY.code_for_node(node)
     return "\n" in text or len(text) <= _MAX_LINE
-
-
-def _with_carried(stmt: cst.BaseStatement, carried: list[cst.EmptyLine]) -> cst.BaseStatement:
-    if not carried:
-        return stmt
-    return stmt.with_changes(leading_lines=[*carried, *stmt.leading_lines])

@@ -14,6 +14,7 @@ from codemods.import_edit import (
     drop_aliases,
     edit_lines,
     insertion_index,
+    name_uses,
     names_used,
     remove_import_names,
 )
@@ -314,3 +315,25 @@ def test_edit_lines_can_replace_one_line_with_several() -> None:
         return None
 
     assert reparses(edit_lines(m, split)) == "# head\nimport a\nimport b\n"
+
+
+def test_removed_statement_between_blank_lines_leaves_one_gap() -> None:
+    m = parse("import os\n\nfrom m import A\n\nx = 1\n")
+    assert reparses(remove_import_names(m, "m", {"A"})) == "import os\n\nx = 1\n"
+
+
+def test_removed_statement_keeps_the_blank_line_above_its_comment() -> None:
+    m = parse("import os\n\n# about A\nfrom m import A\nx = 1\n")
+    assert reparses(remove_import_names(m, "m", {"A"})) == "import os\n\n# about A\nx = 1\n"
+
+
+def test_name_uses_points_at_the_using_nodes() -> None:
+    m = parse(
+        """
+        from a import Bridge
+        def f(b: "Bridge") -> None:
+            Bridge()
+        """
+    )
+    uses = name_uses(m)["Bridge"]
+    assert [type(u).__name__ for u in uses] == ["SimpleString", "Name"]

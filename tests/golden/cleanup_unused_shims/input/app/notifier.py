@@ -1,0 +1,20 @@
+"""Notifier after the call-site stage: every call now goes to the unified emitter."""
+
+from __future__ import annotations
+
+# Typed receivers (the call-site stage rewrote every annotation).
+from compat.agent_websocket_bridge import AgentWebSocketBridge
+from target_emitter import UnifiedWebSocketEmitter
+
+
+class RunNotifier:
+    def __init__(self, user_context) -> None:
+        # Imported here so tests can patch the factory on its home module.
+        from compat.agent_websocket_bridge import (
+            create_agent_websocket_bridge,  # the old factory
+        )
+
+        self.emitter = UnifiedWebSocketEmitter.from_context(user_context)
+
+    async def started(self, agent_name: str) -> bool:
+        return await self.emitter.emit_agent_started(agent_name=agent_name)
