@@ -123,3 +123,6 @@ def test_golden_case(case: Path, tmp_path: Path) -> None:
     problems = _tree_mismatches(tree, case / "expected")
     assert not problems, "second run changed the tree:\n" + "\n".join(problems)
 
+
+def test_golden_cases_exist() -> None:
+    assert _cases(), f"no golden cases under {GOLDEN}"

@@ -1,0 +1,3 @@
+﻿from compat.unified_emitter import WebSocketEventEmitter
+
+EMITTER_CLASS = WebSocketEventEmitter

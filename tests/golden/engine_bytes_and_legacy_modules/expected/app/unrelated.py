@@ -1,0 +1,3 @@
+"""Nothing legacy here: never parsed, never changed."""
+
+VALUE = 1

@@ -1,0 +1,3 @@
+﻿from netra_backend.app.websocket_core import WebSocketEventEmitter
+
+EMITTER_CLASS = WebSocketEventEmitter
