@@ -568,6 +568,12 @@ class Resolver:
             defs = self.classes[node.func.value]
             if len(defs) == 1:
                 return self._class_receiver(defs[0])
+        name = (_chain(node.func) or "").rsplit(".", 1)[-1]
+        if name in self.project.ambiguous:
+            return _unknown(self.project.ambiguous[name])
+        if name in self.project.derived and (dotted is not None or name not in self.classes):
+            api = self.project.derived[name]
+            return Receiver(unified=True) if api == UNIFIED else Receiver(api=api)
         if isinstance(node.func, cst.Attribute) and node.func.attr.value == "bind":
             inner = self._expr_type(node.func.value, scope, True)
             if inner.unified:
