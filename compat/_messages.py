@@ -6,7 +6,8 @@ import inspect
 import os
 from typing import TYPE_CHECKING
 
-from compat._plan import current_plan
+from compat._plan import current_plan, on_plan_change
+from compat._warnings import clear_message_cache
 
 if TYPE_CHECKING:
     from codemods.plan import Mapping_
@@ -94,3 +95,6 @@ def constructor_message(legacy_path: str, legacy_name: str, filename: str) -> st
         f"{legacy} is deprecated: call {_call_text(qualified, mapping)} instead; "
         f"{_REWRITE.format(file=file)}"
     )
+
+
+on_plan_change(clear_message_cache)

@@ -236,7 +236,7 @@ def _file_lock(target: Path) -> Iterator[None]:
     except ImportError:  # no flock here: last writer wins
         yield
         return
-    with open(target.with_name(target.name + ".lock"), "a") as handle:
+    with open(target.with_name(f".{target.name}.lock"), "a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
