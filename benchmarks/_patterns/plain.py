@@ -569,7 +569,7 @@ def test_${fn}_rejects_negative_limits() -> None:
     )
 
 
-def test_class_chunk(n: Names) -> str:
+def pytest_class_chunk(n: Names) -> str:
     cls, noun = n.cls(), n.noun()
     return fill(
         """class Test$cls:
@@ -701,7 +701,7 @@ APP_CHUNKS: tuple[Callable[[Names], str], ...] = (
 )
 TEST_CHUNKS: tuple[Callable[[Names], str], ...] = (
     pytest_chunk,
-    test_class_chunk,
+    pytest_class_chunk,
     dataclass_chunk,
     fstring_chunk,
 )

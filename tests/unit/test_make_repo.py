@@ -7,6 +7,8 @@ import codecs
 import hashlib
 import re
 import statistics
+import subprocess
+import sys
 from pathlib import Path
 
 import libcst
@@ -14,6 +16,7 @@ import pathspec
 import pytest
 
 from benchmarks import make_repo
+from benchmarks._patterns import layout
 from benchmarks._patterns.legacy import LEGACY_NAMES
 
 LEGACY_BYTES = [name.encode() for name in LEGACY_NAMES]
@@ -216,8 +219,8 @@ def test_sizes_are_long_tailed_around_the_real_mean(tmp_path: Path) -> None:
     make_repo.generate(tmp_path, files=600, seed=2, scale=scale)
     sizes = [len(data) for data in _visible_sources(tmp_path).values()]
     mean = statistics.mean(sizes)
-    assert mean == pytest.approx(make_repo.MEAN_FILE_BYTES * scale, rel=0.15)
-    assert max(sizes) == pytest.approx(make_repo.MAX_FILE_BYTES * scale, rel=0.05)
+    assert mean == pytest.approx(layout.MEAN_FILE_BYTES * scale, rel=0.15)
+    assert max(sizes) == pytest.approx(layout.MAX_FILE_BYTES * scale, rel=0.05)
     assert statistics.median(sizes) < 0.8 * mean  # skewed right, like real code
 
 
@@ -337,3 +340,13 @@ def test_cli_prints_the_summary(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert "broken 4" in printed
     assert make_repo.main(argv) == 2  # the folder is no longer empty
     assert "not empty" in capsys.readouterr().err
+
+
+def test_script_runs_from_any_working_directory(tmp_path: Path) -> None:
+    script = Path(make_repo.__file__)
+    out = tmp_path / "script"
+    argv = [sys.executable, str(script), str(out), "--files", "100", "--scale", "0.05"]
+    done = subprocess.run(argv, cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "wrote 100 files" in done.stdout
+    assert len(_visible_sources(out)) == 100
