@@ -8,6 +8,9 @@ manual); relative imports of a legacy module -> absolute shim imports;
 module, when every `X.attr` in scope is a plan symbol of that one shim.
 New shim imports merge into an existing import of the same shim in the block.
 
+Also routes dotted `patch(...)` targets naming a legacy symbol (or its attribute) to
+the shim path, so patches keep reaching what the code now imports.
+
 Refuses (manual): star imports, names the plan does not know, module aliases
 used for other names or as values, plain `import <legacy>`, unresolvable
 relative imports, and `except ImportError` fallbacks for a routed name.
@@ -41,6 +44,50 @@ _EMPTY = cst.Module(body=[])
 _COMMENTED_IMPORT = re.compile(
     r"^#+\s*(?:from\s+(?P<from>\.*[\w.]*)\s+import\b|import\s+(?P<import>[\w.]+))"
 )
+
+
+_MOCK_MODULES = ("unittest.mock", "mock")
+PATCH = frozenset(f"{m}.patch" for m in _MOCK_MODULES)
+PATCH_OBJECT = frozenset(f"{m}.patch.object" for m in _MOCK_MODULES)
+
+
+def string_arg(call: cst.Call, position: int, keyword: str) -> tuple[int, cst.SimpleString] | None:
+    """(index, node) of a call's literal string argument, by position or keyword."""
+    for i, arg in enumerate(call.args):
+        if arg.star:
+            return None
+        hit = arg.keyword.value == keyword if arg.keyword is not None else i == position
+        if hit:
+            return (i, arg.value) if isinstance(arg.value, cst.SimpleString) else None
+    return None
+
+
+def call_arg(call: cst.Call, position: int, keyword: str) -> cst.BaseExpression | None:
+    for i, arg in enumerate(call.args):
+        if arg.star:
+            return None
+        if (arg.keyword.value == keyword) if arg.keyword is not None else i == position:
+            return arg.value
+    return None
+
+
+def string_text(node: cst.SimpleString) -> str | None:
+    value = node.evaluated_value
+    return value if isinstance(value, str) else None
+
+
+def with_text(node: cst.SimpleString, text: str) -> cst.SimpleString:
+    """The same string literal (prefix and quotes) with new content."""
+    return node.with_changes(value=f"{node.prefix}{node.quote}{text}{node.quote}")
+
+
+def dotted_patch_target(call: cst.Call, func: str) -> tuple[int, cst.SimpleString] | None:
+    """The literal dotted target of a patch call (`func` is the callee's dotted name)."""
+    if func in PATCH or func in ("patch", "mocker.patch"):
+        return string_arg(call, 0, "target")
+    if func == "monkeypatch.setattr" and call_arg(call, 2, "value") is None:
+        return string_arg(call, 0, "target")  # setattr("pkg.mod.name", value)
+    return None
 
 
 def legacy_module_of(plan: Plan, module: str | None) -> str | None:
@@ -393,6 +440,25 @@ class ImportsCodemod(StageCodemod):
                 names.append(route.alias)
                 changed = True
         return [(node.with_changes(names=names), False)] if changed else None
+
+    # ------------------------------------------------------ patch targets ----
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
+        """`patch("<legacy>.Name[.attr]")` -> the shim path: code now imports the shim's object."""
+        found = dotted_patch_target(original_node, dotted_name(original_node.func) or "")
+        if found is None:
+            return updated_node
+        index, node = found
+        text = string_text(node) or ""
+        parts = text.split(".")
+        for cut in range(len(parts), 1, -1):
+            symbol = self.plan.symbols.get(".".join(parts[:cut]))
+            if symbol is not None:
+                new = ".".join([symbol.shim, *parts[cut:]])
+                self.auto(node, "string", text, f"patch target routed to {new}")
+                args = list(updated_node.args)
+                args[index] = args[index].with_changes(value=with_text(node, new))
+                return updated_node.with_changes(args=args)
+        return updated_node
 
     # ------------------------------------------------------- diagnostics ----
     def _unresolved_relative(self, node: cst.ImportFrom) -> None:

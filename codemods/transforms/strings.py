@@ -26,42 +26,18 @@ from codemods.import_edit import dotted_name
 from codemods.plan import Mapping_, Symbol
 from codemods.resolve import UNIFIED, PlanNames, Resolver
 from codemods.transforms.base import FileContext, StageCodemod
-from codemods.transforms.imports import is_legacy_file, legacy_module_of
+from codemods.transforms.imports import (
+    PATCH_OBJECT,
+    call_arg,
+    dotted_patch_target,
+    is_legacy_file,
+    legacy_module_of,
+    string_arg,
+    string_text,
+    with_text,
+)
 
-_MOCK_MODULES = ("unittest.mock", "mock")
-_PATCH = frozenset(f"{m}.patch" for m in _MOCK_MODULES)
-_PATCH_OBJECT = frozenset(f"{m}.patch.object" for m in _MOCK_MODULES)
 _ATTR_BUILTINS = frozenset({"hasattr", "getattr", "setattr", "delattr"})
-
-
-def _string_arg(call: cst.Call, position: int, keyword: str) -> tuple[int, cst.SimpleString] | None:
-    """(index, node) of a call's literal string argument, by position or keyword."""
-    for i, arg in enumerate(call.args):
-        if arg.star:
-            return None
-        hit = arg.keyword.value == keyword if arg.keyword is not None else i == position
-        if hit:
-            return (i, arg.value) if isinstance(arg.value, cst.SimpleString) else None
-    return None
-
-
-def _arg(call: cst.Call, position: int, keyword: str) -> cst.BaseExpression | None:
-    for i, arg in enumerate(call.args):
-        if arg.star:
-            return None
-        if (arg.keyword.value == keyword) if arg.keyword is not None else i == position:
-            return arg.value
-    return None
-
-
-def _text(node: cst.SimpleString) -> str | None:
-    value = node.evaluated_value
-    return value if isinstance(value, str) else None
-
-
-def _with_text(node: cst.SimpleString, text: str) -> cst.SimpleString:
-    """The same string literal (prefix and quotes) with new content."""
-    return node.with_changes(value=f"{node.prefix}{node.quote}{text}{node.quote}")
 
 
 class StringsCodemod(StageCodemod):
@@ -99,32 +75,27 @@ class StringsCodemod(StageCodemod):
     def _rewrite(self, call: cst.Call) -> tuple[int, cst.SimpleString] | None:
         assert self.resolver is not None
         func = self.resolver.qualified(call.func) or dotted_name(call.func) or ""
-        if func in _PATCH or func == "mocker.patch":
-            return self._dotted_target(call, 0, "target")
-        if func in _PATCH_OBJECT or func == "mocker.patch.object":
+        found = dotted_patch_target(call, func)
+        if found is not None:
+            return self._dotted_target(*found)
+        if func in PATCH_OBJECT or func == "mocker.patch.object":
             return self._method_string(call, func, 1, "attribute")
         if func in _ATTR_BUILTINS:
             return self._method_string(call, func, 1, "name")
         if func == "monkeypatch.setattr":
-            if _arg(call, 2, "value") is None:  # setattr("pkg.mod.name", value)
-                return self._dotted_target(call, 0, "target")
             return self._method_string(call, func, 1, "name")
         self._logger_names(call, func)
         return None
 
     # ----------------------------------------------------- dotted targets ----
     def _dotted_target(
-        self, call: cst.Call, position: int, keyword: str
+        self, index: int, node: cst.SimpleString
     ) -> tuple[int, cst.SimpleString] | None:
-        found = _string_arg(call, position, keyword)
-        if found is None:
-            return None
-        index, node = found
-        text = _text(node)
+        text = string_text(node)
         if not text:
             return None
         new = self._new_target(node, text)
-        return (index, _with_text(node, new)) if new else None
+        return (index, with_text(node, new)) if new else None
 
     def _new_target(self, node: cst.SimpleString, text: str) -> str | None:
         """The rewritten dotted target, or None (a manual site is recorded when needed)."""
@@ -241,12 +212,12 @@ class StringsCodemod(StageCodemod):
         self, call: cst.Call, func: str, position: int, keyword: str
     ) -> tuple[int, cst.SimpleString] | None:
         assert self.resolver is not None
-        found = _string_arg(call, position, keyword)
-        obj = _arg(call, 0, "target" if "patch" in func else "obj")
+        found = string_arg(call, position, keyword)
+        obj = call_arg(call, 0, "target" if "patch" in func else "obj")
         if found is None or obj is None:
             return None
         index, node = found
-        name = _text(node)
+        name = string_text(node)
         if not name or name not in self.plan.legacy_method_names:
             return None
         short = func.removeprefix("unittest.").removeprefix("mock.")
@@ -267,7 +238,7 @@ class StringsCodemod(StageCodemod):
         if new is None or new == name:
             return None
         self.auto(node, "string", label, f"method name -> {new!r}")
-        return index, _with_text(node, new)
+        return index, with_text(node, new)
 
     def _api_method(self, node: cst.SimpleString, label: str, api: str, name: str) -> str | None:
         mapping = self.plan.apis[api].methods.get(name)
@@ -349,7 +320,7 @@ class StringsCodemod(StageCodemod):
         for value in candidates:
             if not isinstance(value, cst.SimpleString):
                 continue
-            text = _text(value) or ""
+            text = string_text(value) or ""
             legacy = legacy_module_of(self.plan, text)
             if legacy is not None and (text == legacy or text.endswith("." + legacy)):
                 self.manual(

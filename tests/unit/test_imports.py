@@ -393,3 +393,32 @@ def test_unrelated_and_shim_imports_report_nothing(plan: Plan) -> None:
     src = "import os\nfrom compat.agent_websocket_bridge import AgentWebSocketBridge\n"
     out, sites = run(plan, src)
     assert out == src and sites == []
+
+
+def test_patch_targets_of_legacy_symbols_follow_the_import_to_the_shim(plan: Plan) -> None:
+    out, sites = run(
+        plan,
+        f"""\
+        from unittest import mock
+        from unittest.mock import patch
+        @mock.patch("{BRIDGE}.AgentWebSocketBridge.notify_agent_started")
+        def test_x(started):
+            with patch(target='{BRIDGE}.create_agent_websocket_bridge'):
+                monkeypatch.setattr("{CORE}.get_websocket_manager", lambda: None)
+            patch("{BRIDGE}.resolve_thread")
+            patch.object(bridge, "notify_agent_started")
+        """,
+    )
+    assert out == dedent(
+        """\
+        from unittest import mock
+        from unittest.mock import patch
+        @mock.patch("compat.agent_websocket_bridge.AgentWebSocketBridge.notify_agent_started")
+        def test_x(started):
+            with patch(target='compat.agent_websocket_bridge.create_agent_websocket_bridge'):
+                monkeypatch.setattr("compat.unified_emitter.get_websocket_manager", lambda: None)
+            patch("netra_backend.app.services.agent_websocket_bridge.resolve_thread")
+            patch.object(bridge, "notify_agent_started")
+        """
+    )
+    assert [(s.kind, s.status) for s in sites] == [("string", AUTO)] * 3
