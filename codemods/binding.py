@@ -421,16 +421,21 @@ def _reserved_events(plan: Plan) -> frozenset[str]:
 
 # ------------------------------------------------------------- arguments ----
 def keyword_args(
-    keywords: Sequence[tuple[str, cst.BaseExpression]], original: Sequence[cst.Arg]
+    keywords: Sequence[tuple[str, cst.BaseExpression]],
+    original: Sequence[cst.Arg],
+    opening: cst.BaseParenthesizableWhitespace | None = None,
 ) -> list[cst.Arg]:
     """Keyword Args for `keywords`, reusing the original arguments' layout.
 
     The i-th new argument takes the i-th old one's comma and spacing, so a call
-    written one argument a line stays that way, and a trailing comma stays.
+    written one argument a line stays that way, and a trailing comma stays. Extra
+    arguments are separated like the old ones were; `opening` (the whitespace after
+    `(`) tells how when there was at most one.
     """
     out: list[cst.Arg] = []
     n, m = len(original), len(keywords)
     by_value = {id(a.value): a for a in original}
+    extra = _separator(original, opening)
     for i, (kw, value) in enumerate(keywords):
         source = by_value.get(id(value))
         equal = (
@@ -442,11 +447,8 @@ def keyword_args(
             )
         )
         if i < m - 1:
-            comma: cst.Comma | cst.MaybeSentinel = (
-                original[i].comma
-                if i < n - 1 and isinstance(original[i].comma, cst.Comma)
-                else cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
-            )
+            old = original[i].comma if i < n - 1 else None
+            comma: cst.Comma | cst.MaybeSentinel = old if isinstance(old, cst.Comma) else extra
         else:
             comma = original[-1].comma if n else cst.MaybeSentinel.DEFAULT
         # The last argument keeps what stood before `)` (a newline, for a hanging call).
@@ -466,3 +468,23 @@ def keyword_args(
             )
         )
     return out
+
+
+def _separator(
+    original: Sequence[cst.Arg], opening: cst.BaseParenthesizableWhitespace | None
+) -> cst.Comma:
+    """The comma between two arguments in the call's own layout, without comments."""
+    between = original[-2].comma if len(original) >= 2 else None
+    if isinstance(between, cst.Comma):
+        ws = between.whitespace_after
+    elif (
+        len(original) == 1
+        and isinstance(original[0].comma, cst.Comma)
+        and isinstance(opening, cst.ParenthesizedWhitespace)
+    ):
+        ws = opening  # one argument a line, trailing comma: the next goes on its own line
+    else:
+        return cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+    if isinstance(ws, cst.ParenthesizedWhitespace):
+        ws = ws.with_changes(first_line=cst.TrailingWhitespace(), empty_lines=())
+    return cst.Comma(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=ws)

@@ -35,6 +35,8 @@ from codemods.plan import Api, Mapping_, placeholder
 from codemods.resolve import UNIFIED, Receiver, Resolver, code
 from codemods.transforms.base import FileContext, StageCodemod
 
+# A rewritten one-line call longer than this is laid out one argument a line.
+_MAX_LINE = 99
 # Mock attributes that only follow the method's name.
 _MOCK_RENAME = frozenset(
     {
@@ -147,6 +149,8 @@ class CallsCodemod(StageCodemod):
         self.assigned: set[int] = set()
         self.mock_inner: set[int] = set()
         self.imports: list[tuple[str, str]] = []  # (legacy or shim module, local name)
+        self.source: cst.Module | None = None
+        self._lines: list[str] | None = None
         self._legacy_modules = set(self.plan.legacy_modules) | {
             a.shim_module for a in self.plan.apis.values()
         }
@@ -158,6 +162,7 @@ class CallsCodemod(StageCodemod):
     # ------------------------------------------------------------ module ----
     def visit_Module(self, node: cst.Module) -> bool:
         self.resolver.run(node)
+        self.source = node
         return True
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
@@ -283,7 +288,16 @@ class CallsCodemod(StageCodemod):
         classes = sorted({self._class_name(a.id) for a in apis})
         text = code(receiver)
         example = classes[0].rsplit(".", 1)[-1] if classes else "..."
-        if isinstance(receiver, cst.Name) and text != "self":
+        rewrite = " or ".join(f"`{t}(...)`" for t in targets) or "the unified method"
+        by_hand = f"rewrite the call by hand to {rewrite} with keyword arguments"
+        if isinstance(receiver, cst.Call) and code(receiver.func) == "super":
+            return f"{by_hand} (or migrate the parent's method first)"
+        if text == "self":
+            return (
+                f"if the class derives from {_join_or(classes)} through a file outside the "
+                f"scanned paths, add that file to the paths and re-run; otherwise {by_hand}"
+            )
+        if isinstance(receiver, cst.Name):
             how = f"annotate it (`{text}: {example}`)"
         elif isinstance(receiver, cst.Attribute) and code(receiver.value) == "self":
             how = (
@@ -292,11 +306,44 @@ class CallsCodemod(StageCodemod):
             )
         else:
             how = f"bind it to an annotated local first (`emitter: {example} = {text}`)"
-        rewrite = " or ".join(f"`{t}(...)`" for t in targets) or "the unified method"
         return (
-            f"if its class is {_join_or(classes)}, {how} and re-run, or rewrite the call by hand "
-            f"to {rewrite} with keyword arguments; if it is no legacy emitter, nothing to do"
+            f"if its class is {_join_or(classes)}, {how} and re-run, or {by_hand}; "
+            "if it is no legacy emitter, nothing to do"
         )
+
+    def _fit(self, original: cst.Call, new: cst.Call) -> cst.Call:
+        """One argument a line (trailing comma) when a one-line call grew past the line limit."""
+        old_code, new_code = code(original), code(new)
+        if "\n" in old_code or "\n" in new_code or not new.args or self.source is None:
+            return new
+        line, _ = self.position(original)
+        if self._lines is None:
+            self._lines = self.source.code.splitlines()
+        if not 0 < line <= len(self._lines):
+            return new
+        text = self._lines[line - 1]
+        if len(text) - len(old_code) + len(new_code) <= _MAX_LINE:
+            return new
+        indent = text[: len(text) - len(text.lstrip())]
+        inner = indent + self.source.default_indent
+
+        def newline(ws: str) -> cst.ParenthesizedWhitespace:
+            return cst.ParenthesizedWhitespace(
+                first_line=cst.TrailingWhitespace(),
+                empty_lines=[],
+                indent=False,
+                last_line=cst.SimpleWhitespace(ws),
+            )
+
+        args = [
+            a.with_changes(
+                comma=cst.Comma(whitespace_after=newline(inner)),
+                whitespace_after_arg=cst.SimpleWhitespace(""),
+            )
+            for a in new.args
+        ]
+        args[-1] = args[-1].with_changes(comma=cst.Comma(whitespace_after=newline(indent)))
+        return new.with_changes(whitespace_before_args=newline(inner), args=args)
 
     # ------------------------------------------------------------ calls ----
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
@@ -365,7 +412,13 @@ class CallsCodemod(StageCodemod):
         )
         self.changed = True
         self.auto(original, "call", symbol, f"→ {code(new_func)}(...) with keyword arguments")
-        return updated.with_changes(func=new_func, args=keyword_args(result.keywords, updated.args))
+        return self._fit(
+            original,
+            updated.with_changes(
+                func=new_func,
+                args=keyword_args(result.keywords, updated.args, updated.whitespace_before_args),
+            ),
+        )
 
     def _unknown_receiver(self, node: cst.Call, method: str, rtype: Receiver) -> None:
         func = node.func
@@ -390,9 +443,12 @@ class CallsCodemod(StageCodemod):
             return updated
         self.changed = True
         self.auto(original, "constructor", symbol, f"→ {result.target}(...) with keyword arguments")
-        return updated.with_changes(
-            func=self._target_ref(result.target),
-            args=keyword_args(result.keywords, updated.args),
+        return self._fit(
+            original,
+            updated.with_changes(
+                func=self._target_ref(result.target),
+                args=keyword_args(result.keywords, updated.args, updated.whitespace_before_args),
+            ),
         )
 
     def _constructor_symbol(self, key: str) -> str:
@@ -458,13 +514,16 @@ class CallsCodemod(StageCodemod):
             return updated
         self.changed = True
         self.auto(original, "attribute", symbol, f"asserts the call of `{result.target}`")
-        return updated.with_changes(
-            func=new_func.with_changes(
-                value=new_func.value.with_changes(
-                    value=self._new_receiver(api, receiver), attr=cst.Name(result.target)
-                )
+        return self._fit(
+            original,
+            updated.with_changes(
+                func=new_func.with_changes(
+                    value=new_func.value.with_changes(
+                        value=self._new_receiver(api, receiver), attr=cst.Name(result.target)
+                    )
+                ),
+                args=keyword_args(result.keywords, updated.args, updated.whitespace_before_args),
             ),
-            args=keyword_args(result.keywords, updated.args),
         )
 
     def _mock_records(self, node: cst.Call | cst.Attribute) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from dataclasses import dataclass
 
@@ -54,6 +55,14 @@ def run(
     return Result(out, ctx.sites)
 
 
+def flat(text: str) -> str:
+    """The code with calls laid out one argument a line joined back onto one line."""
+    text = re.sub(r"\(\n\s*", "(", text)
+    text = re.sub(r",\n\s*\)", ")", text)
+    text = re.sub(r",\n\s*", ", ", text)
+    return re.sub(r"\n\s*\)", ")", text)
+
+
 def body(result: Result) -> str:
     """The code without its import lines, for compact comparisons."""
     lines = result.code.splitlines()
@@ -72,8 +81,8 @@ def test_self_in_base_agent_subclass_emits_through_its_websocket_emitter(plan: P
                 await self.emit_thinking("looking", step_number=1)
         """,
     )
-    assert "await self.websocket_emitter.emit_agent_thinking(" in r.code
-    assert 'reasoning="looking", agent_name=self.name, step_number=1)' in r.code
+    assert "await self.websocket_emitter.emit_agent_thinking(" in flat(r.code)
+    assert 'reasoning="looking", agent_name=self.name, step_number=1)' in flat(r.code)
     assert "from compat.base_agent import BaseAgent" in r.code  # the base class stays
     assert [(s.kind, s.symbol, s.status) for s in r.sites] == [
         ("call", "BaseAgent.emit_thinking", AUTO)
@@ -102,7 +111,7 @@ def test_self_in_subclass_through_intermediate_class_in_another_file(plan: Plan)
     assert (
         'await self.websocket_emitter.emit_tool_executing(tool_name="search", '
         'agent_name=self.name, parameters={"q": 1})'
-    ) in r.code
+    ) in flat(r.code)
     assert "target_emitter" not in r.code  # nothing from the target is named
 
 
@@ -122,7 +131,7 @@ def test_subclass_overriding_the_legacy_method_is_manual(plan: Plan) -> None:
     )
     (site,) = r.manual()
     assert "overrides `emit_thinking`" in site.reason
-    assert 'await self.emit_thinking("x")' in r.code
+    assert 'await self.emit_thinking("x")' in flat(r.code)
 
 
 def test_self_attribute_from_annotated_init_parameter_is_rewritten(plan: Plan) -> None:
@@ -172,13 +181,13 @@ def test_test_case_attribute_set_up_as_spec_mock(plan: Plan) -> None:
                 self.bridge.notify_tool_completed.assert_not_called()
         """,
     )
-    assert "self.bridge = Mock(spec=UnifiedWebSocketEmitter)" in r.code
-    assert "self.bridge.emit_tool_completed = AsyncMock(return_value=True)" in r.code
+    assert "self.bridge = Mock(spec=UnifiedWebSocketEmitter)" in flat(r.code)
+    assert "self.bridge.emit_tool_completed = AsyncMock(return_value=True)" in flat(r.code)
     assert (
         "self.bridge.emit_tool_completed.assert_awaited_once_with("
         'run_id="r", agent_name="a", tool_name="t")'
-    ) in r.code
-    assert "self.bridge.emit_tool_completed.assert_not_called()" in r.code
+    ) in flat(r.code)
+    assert "self.bridge.emit_tool_completed.assert_not_called()" in flat(r.code)
     assert r.manual() == []
 
 
@@ -198,7 +207,12 @@ def test_local_bound_to_factory_and_legacy_import_path(plan: Plan) -> None:
         """\
         async def announce(ctx, run_id):
             bridge = UnifiedWebSocketEmitter.from_context(context=ctx)
-            ok = await bridge.emit_agent_completed(run_id=run_id, agent_name="a", result={"n": 1}, execution_time_ms=12.5)
+            ok = await bridge.emit_agent_completed(
+                run_id=run_id,
+                agent_name="a",
+                result={"n": 1},
+                execution_time_ms=12.5,
+            )
             return ok"""
     )
     assert r.code.startswith("from target_emitter import UnifiedWebSocketEmitter\n")
@@ -221,10 +235,10 @@ def test_annotated_parameter_forms(plan: Plan, annotation: str) -> None:
         """,
     )
     new_annotation = annotation.replace("AgentWebSocketBridge", "UnifiedWebSocketEmitter")
-    assert f"async def f(bridge: {new_annotation}):" in r.code
+    assert f"async def f(bridge: {new_annotation}):" in flat(r.code)
     assert (
         'await bridge.emit_custom(run_id="r", agent_name="a", event_type="ticket", data={"id": 1})'
-    ) in r.code
+    ) in flat(r.code)
     assert "AgentWebSocketBridge" not in r.code
 
 
@@ -316,9 +330,9 @@ def test_call_that_does_not_bind_the_legacy_signature_is_reported(plan: Plan) ->
     (site,) = r.manual()
     assert "does not match the legacy signature (run_id, agent_name, tool_name" in site.reason
     assert "required `tool_name`" in site.reason
-    assert 'await b.notify_tool_executing("r", "a")' in r.code
+    assert 'await b.notify_tool_executing("r", "a")' in flat(r.code)
     # The annotation still moves: the call fails today either way.
-    assert "b: UnifiedWebSocketEmitter" in r.code
+    assert "b: UnifiedWebSocketEmitter" in flat(r.code)
 
 
 def test_same_method_name_on_two_apis_in_one_file(plan: Plan) -> None:
@@ -334,9 +348,10 @@ def test_same_method_name_on_two_apis_in_one_file(plan: Plan) -> None:
         """,
     )
     assert (
-        'await bridge.emit_tool_executing(run_id="r", agent_name="a", tool_name="search")' in r.code
+        'await bridge.emit_tool_executing(run_id="r", agent_name="a", tool_name="search")'
+        in flat(r.code)
     )
-    assert 'await per_user.emit_tool_executing(agent_name="a", tool_name="search")' in r.code
+    assert 'await per_user.emit_tool_executing(agent_name="a", tool_name="search")' in flat(r.code)
     assert {s.symbol for s in r.auto() if s.kind == "call"} == {
         "AgentWebSocketBridge.notify_tool_executing",
         "UserWebSocketEmitter.notify_tool_executing",
@@ -355,8 +370,8 @@ def test_emit_agent_event_literal_and_non_literal(plan: Plan) -> None:
             await bridge.emit_agent_event(kind, data, run_id="r")
         """,
     )
-    assert 'await bridge.emit_agent_started(agent_name="a", run_id="r")' in r.code
-    assert 'await bridge.emit_agent_event(kind, data, run_id="r")' in r.code
+    assert 'await bridge.emit_agent_started(agent_name="a", run_id="r")' in flat(r.code)
+    assert 'await bridge.emit_agent_event(kind, data, run_id="r")' in flat(r.code)
     (site,) = r.manual()
     assert "the event type `kind` is not a string literal" in site.reason
 
@@ -380,11 +395,13 @@ def test_calls_not_awaited_in_place_are_replaced_in_place(plan: Plan) -> None:
     assert (
         'asyncio.gather(b.emit_agent_started(run_id="r", agent_name="a"), '
         'b.emit_progress(run_id="r", agent_name="a", progress={}))'
-    ) in r.code
-    assert 'asyncio.create_task(b.emit_agent_completed(run_id="r", agent_name="a"))' in r.code
-    assert 'lambda: b.emit_agent_error(run_id="r", agent_name="a", error="boom")' in r.code
-    assert '[b.emit_agent_started(run_id="r", agent_name="b")]' in r.code
-    assert 'return b.emit_custom(run_id="r", agent_name="a", event_type="x", data={})' in r.code
+    ) in flat(r.code)
+    assert 'asyncio.create_task(b.emit_agent_completed(run_id="r", agent_name="a"))' in flat(r.code)
+    assert 'lambda: b.emit_agent_error(run_id="r", agent_name="a", error="boom")' in flat(r.code)
+    assert '[b.emit_agent_started(run_id="r", agent_name="b")]' in flat(r.code)
+    assert 'return b.emit_custom(run_id="r", agent_name="a", event_type="x", data={})' in flat(
+        r.code
+    )
     assert len([s for s in r.auto() if s.kind == "call"]) == 6 and r.manual() == []
 
 
@@ -409,9 +426,9 @@ def test_raising_api_inside_a_catching_try_is_manual(plan: Plan) -> None:
     (site,) = r.manual()
     assert "sits in a try with `except ConnectionError`" in site.reason
     assert "check the result instead of catching" in site.reason
-    assert 'await e.notify_agent_started("a")' in r.code
-    assert 'await e.emit_agent_completed(agent_name="a")' in r.code
-    assert 'await e.emit_agent_thinking(agent_name="a", reasoning="hmm")' in r.code
+    assert 'await e.notify_agent_started("a")' in flat(r.code)
+    assert 'await e.emit_agent_completed(agent_name="a")' in flat(r.code)
+    assert 'await e.emit_agent_thinking(agent_name="a", reasoning="hmm")' in flat(r.code)
 
 
 def test_bool_api_inside_try_is_rewritten(plan: Plan) -> None:
@@ -427,7 +444,7 @@ def test_bool_api_inside_try_is_rewritten(plan: Plan) -> None:
                 pass
         """,
     )
-    assert 'await b.emit_agent_started(run_id="r", agent_name="a")' in r.code
+    assert 'await b.emit_agent_started(run_id="r", agent_name="a")' in flat(r.code)
 
 
 # ----------------------------------------------------------- constructors ----
@@ -449,7 +466,11 @@ def test_constructors_and_manager_functions(plan: Plan) -> None:
         """\
         def build(manager, ctx):
             set_default_manager(manager=manager)
-            a = UnifiedWebSocketEmitter.from_context(manager=get_default_manager(), user_id=ctx.user_id, context=ctx)
+            a = UnifiedWebSocketEmitter.from_context(
+                manager=get_default_manager(),
+                user_id=ctx.user_id,
+                context=ctx,
+            )
             b = UnifiedWebSocketEmitter.from_context(manager=manager, context=ctx)
             return a, b"""
     )
@@ -471,7 +492,7 @@ def test_manual_constructor_keeps_the_shim_import(plan: Plan) -> None:
     )
     (site,) = r.manual()
     assert site.kind == "constructor" and "per-user wrapper" in site.reason
-    assert "from compat.agent_instance_factory import UserWebSocketEmitter" in r.code
+    assert "from compat.agent_instance_factory import UserWebSocketEmitter" in flat(r.code)
 
 
 def test_target_name_taken_by_the_old_emitter_uses_the_module_path(plan: Plan) -> None:
@@ -515,8 +536,8 @@ def test_string_annotation_is_respelled_when_the_name_is_taken(plan: Plan) -> No
             return e
         """,
     )
-    assert 'def f(e: "target_emitter.UnifiedWebSocketEmitter"):' in r.code
-    assert "import target_emitter\n" in r.code
+    assert 'def f(e: "target_emitter.UnifiedWebSocketEmitter"):' in flat(r.code)
+    assert "import target_emitter\n" in flat(r.code)
 
 
 # -------------------------------------------------------------------- mocks ----
@@ -567,8 +588,8 @@ def test_attribute_assigned_a_spec_mock_in_the_same_test_is_typed(plan: Plan) ->
             notifier.bridge.notify_agent_started.return_value = False
         """,
     )
-    assert "notifier.bridge.emit_agent_started = AsyncMock(return_value=True)" in r.code
-    assert "notifier.bridge.emit_agent_started.return_value = False" in r.code
+    assert "notifier.bridge.emit_agent_started = AsyncMock(return_value=True)" in flat(r.code)
+    assert "notifier.bridge.emit_agent_started.return_value = False" in flat(r.code)
     assert r.manual() == []
 
 
@@ -588,11 +609,11 @@ def test_base_agent_mock_follows_the_receiver_template(plan: Plan) -> None:
             agent.emit_thinking.assert_awaited_once_with("x")
         """,
     )
-    assert "agent.websocket_emitter.emit_agent_thinking = AsyncMock()" in r.code
+    assert "agent.websocket_emitter.emit_agent_thinking = AsyncMock()" in flat(r.code)
     assert (
         "agent.websocket_emitter.emit_agent_thinking.assert_awaited_once_with("
         'reasoning="x", agent_name=agent.name)'
-    ) in r.code
+    ) in flat(r.code)
 
 
 def test_bound_method_passed_around_is_manual(plan: Plan) -> None:
@@ -607,7 +628,7 @@ def test_bound_method_passed_around_is_manual(plan: Plan) -> None:
     )
     (site,) = r.manual()
     assert "passed around as a bound method" in site.reason
-    assert "hooks.append(b.notify_agent_started)" in r.code
+    assert "hooks.append(b.notify_agent_started)" in flat(r.code)
 
 
 def test_a_file_without_legacy_use_is_untouched(plan: Plan) -> None:

@@ -1,0 +1,26 @@
+"""An agent two levels below BaseAgent, in a file that names no legacy symbol."""
+
+from __future__ import annotations
+
+from app.agents.triage import TriageAgent
+
+
+class EscalatingAgent(TriageAgent):
+    async def escalate(self, reason: str) -> None:
+        await self.websocket_emitter.emit_custom(
+            event_type="subagent_started",
+            data={"subagent_name": "human", "subagent_id": reason},
+            agent_name=self.name,
+        )
+
+        await self.websocket_emitter.emit_agent_thinking(
+            reasoning=f"Escalating: {reason}",
+            agent_name=self.name,
+            step_number=2,
+        )
+
+    async def emit_error(self, error_message, error_type=None, error_details=None):
+        await super().emit_error(error_message, error_type, error_details)
+
+    async def fail(self) -> None:
+        await self.emit_error("gave up")
