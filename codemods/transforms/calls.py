@@ -150,6 +150,7 @@ class CallsCodemod(StageCodemod):
         self.mock_inner: set[int] = set()
         self.imports: list[tuple[str, str]] = []  # (legacy or shim module, local name)
         self.source: cst.Module | None = None
+        self.runtime_heads: set[str] = set()  # target names used outside annotations
         self._lines: list[str] | None = None
         self._legacy_modules = set(self.plan.legacy_modules) | {
             a.shim_module for a in self.plan.apis.values()
@@ -442,6 +443,7 @@ class CallsCodemod(StageCodemod):
             self.manual(original, "constructor", symbol, result.reason)
             return updated
         self.changed = True
+        self.runtime_heads.add(result.target.split(".")[0])
         self.auto(original, "constructor", symbol, f"→ {result.target}(...) with keyword arguments")
         return self._fit(
             original,
@@ -664,6 +666,7 @@ class CallsCodemod(StageCodemod):
                 continue
             new = self._retarget(arg.value, original, "reference")
             if new is not None:
+                self.runtime_heads.add(self.plan.target_class)
                 args[i] = args[i].with_changes(value=new)
                 return updated.with_changes(args=args)
         return updated
@@ -790,10 +793,64 @@ class CallsCodemod(StageCodemod):
             module = add_import(module, target)
         # Added before the old imports go, so it lands in the import block, not above it.
         for head in sorted(set(created) - dotted):
-            module = add_from_import(module, target, head)
+            placed = None
+            if head not in self.runtime_heads:
+                placed = _add_in_type_checking(module, drop, target, head)
+            module = placed or add_from_import(module, target, head)
         for path, local in drop:
             module = remove_import_names(module, path, {local})
         return module
+
+
+def _is_type_checking(stmt: cst.BaseStatement) -> bool:
+    return (
+        isinstance(stmt, cst.If)
+        and code(stmt.test) in ("TYPE_CHECKING", "typing.TYPE_CHECKING")
+        and isinstance(stmt.body, cst.IndentedBlock)
+    )
+
+
+def _imports_one_of(stmt: cst.BaseStatement, names: set[tuple[str, str]]) -> bool:
+    if not isinstance(stmt, cst.SimpleStatementLine):
+        return False
+    for small in stmt.body:
+        if (
+            isinstance(small, cst.ImportFrom)
+            and small.module is not None
+            and not small.relative
+            and not isinstance(small.names, cst.ImportStar)
+        ):
+            module = code(small.module)
+            if any((module, alias_local_name(a)) in names for a in small.names):
+                return True
+    return False
+
+
+def _add_in_type_checking(
+    module: cst.Module, drop: list[tuple[str, str]], target: str, head: str
+) -> cst.Module | None:
+    """Import `head` in the `if TYPE_CHECKING:` block whose legacy imports are going, so an
+    annotation-only name stays a type-checking-only import. None: no such block."""
+    dropped = set(drop)
+    body = list(module.body)
+    for i, stmt in enumerate(body):
+        if not _is_type_checking(stmt):
+            continue
+        assert isinstance(stmt, cst.If) and isinstance(stmt.body, cst.IndentedBlock)
+        lines = list(stmt.body.body)
+        at = next((j for j, ln in enumerate(lines) if _imports_one_of(ln, dropped)), None)
+        if at is None:
+            continue
+        new = cst.SimpleStatementLine(
+            body=[
+                cst.ImportFrom(module=dotted_expr(target), names=[cst.ImportAlias(cst.Name(head))])
+            ]
+        )
+        # After the old line: its comments, moved down when it goes, then sit above this one.
+        lines.insert(at + 1, new)
+        body[i] = stmt.with_changes(body=stmt.body.with_changes(body=lines))
+        return module.with_changes(body=body)
+    return None
 
 
 def _join_or(items: Sequence[str]) -> str:
