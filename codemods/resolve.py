@@ -780,7 +780,7 @@ class _Collector(cst.CSTVisitor):
                         "unknown",
                         None,
                         scope,
-                        f"`{name}` is an unannotated parameter: annotate it with its emitter class",
+                        f"`{name}` is an unannotated parameter",
                     ),
                 )
         self._push(scope)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import libcst as cst
 
@@ -32,6 +33,7 @@ from codemods.import_edit import (
     remove_import_names,
 )
 from codemods.plan import Api, Mapping_, placeholder
+from codemods.report import AUTO, Site
 from codemods.resolve import UNIFIED, Receiver, Resolver, code
 from codemods.transforms.base import FileContext, StageCodemod
 
@@ -151,6 +153,8 @@ class CallsCodemod(StageCodemod):
         self.imports: list[tuple[str, str]] = []  # (legacy or shim module, local name)
         self.source: cst.Module | None = None
         self.runtime_heads: set[str] = set()  # target names used outside annotations
+        self.blocked: set[str] = set()  # APIs with manual method sites in this file
+        self.retargets: list[_Retarget] = []
         self._lines: list[str] | None = None
         self._legacy_modules = set(self.plan.legacy_modules) | {
             a.shim_module for a in self.plan.apis.values()
@@ -167,9 +171,25 @@ class CallsCodemod(StageCodemod):
         return True
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        undo = [r for r in self.retargets if r.apis & self.blocked]
+        if undo:
+            updated_node = self._undo(updated_node, undo)
         if not self.changed:
             return updated_node
         return self._switch_imports(original_node, updated_node)
+
+    def _undo(self, module: cst.Module, undo: list[_Retarget]) -> cst.Module:
+        """Put back the legacy class in annotations/specs of APIs that keep manual sites."""
+        module = module.visit(_Swap({id(r.new): r.old for r in undo}))
+        sites = {id(s) for r in undo for s in r.sites}
+        self.ctx.sites[:] = [s for s in self.ctx.sites if id(s) not in sites]
+        names = {id(n) for r in undo for n in r.created}
+        self.created = [n for n in self.created if id(n) not in names]
+        for r in undo:
+            for key in r.strings:
+                self.created_strings.pop(key, None)
+        self.changed = any(s.status == AUTO for s in self.ctx.sites)
+        return module
 
     # ------------------------------------------------------- bookkeeping ----
     def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
@@ -244,6 +264,14 @@ class CallsCodemod(StageCodemod):
             return receiver
         template = cst.parse_expression(api.receiver.format(self=placeholder("self")))
         return template.visit(_Fill({placeholder("self"): _atomic(receiver)}))  # type: ignore[return-value]
+
+    def _legacy_manual(
+        self, api_id: str, node: cst.CSTNode, kind: str, symbol: str, reason: str
+    ) -> None:
+        """A manual site on a receiver of a known legacy API: while the file has one, its
+        annotations keep naming the legacy class (they type that receiver for later runs)."""
+        self.blocked.add(api_id)
+        self.manual(node, kind, symbol, reason)
 
     def _guard(self) -> str | None:
         inside = set(self.blocks)
@@ -383,7 +411,8 @@ class CallsCodemod(StageCodemod):
             return updated  # a method of another API, or the unified one a shim also offers
         symbol = self._symbol(api.id, method)
         if method in rtype.defines:
-            self.manual(
+            self._legacy_manual(
+                api.id,
                 original,
                 "call",
                 symbol,
@@ -394,7 +423,8 @@ class CallsCodemod(StageCodemod):
         if api.on_failure == "raise" and mapping.manual is None:
             guard = self._guard()
             if guard is not None:
-                self.manual(
+                self._legacy_manual(
+                    api.id,
                     original,
                     "call",
                     symbol,
@@ -406,7 +436,7 @@ class CallsCodemod(StageCodemod):
         receiver = updated.func.value
         result = map_call(self.plan, mapping, updated.args, receiver=receiver)
         if isinstance(result, Refusal):
-            self.manual(original, "call", symbol, result.reason)
+            self._legacy_manual(api.id, original, "call", symbol, result.reason)
             return updated
         new_func = updated.func.with_changes(
             value=self._new_receiver(api, receiver), attr=cst.Name(result.target)
@@ -502,7 +532,7 @@ class CallsCodemod(StageCodemod):
         method, check = inner.attr.value, func.attr.value
         symbol = f"{self._symbol(api.id, method)}.{check}"
         if mapping.manual is not None:
-            self.manual(original, "attribute", symbol, mapping.manual)
+            self._legacy_manual(api.id, original, "attribute", symbol, mapping.manual)
             return updated
         if check in _MOCK_RECORDS:
             self._mock_records(original)
@@ -512,7 +542,9 @@ class CallsCodemod(StageCodemod):
         receiver = new_func.value.value
         result = map_call(self.plan, mapping, updated.args, receiver=receiver)
         if isinstance(result, Refusal):
-            self.manual(original, "attribute", symbol, f"the asserted call: {result.reason}")
+            self._legacy_manual(
+                api.id, original, "attribute", symbol, f"the asserted call: {result.reason}"
+            )
             return updated
         self.changed = True
         self.auto(original, "attribute", symbol, f"asserts the call of `{result.target}`")
@@ -542,7 +574,8 @@ class CallsCodemod(StageCodemod):
             self._unknown_mock(node, inner, reason)
             return
         check = func.attr.value
-        self.manual(
+        self._legacy_manual(
+            api.id,
             node,
             "attribute",
             f"{self._symbol(api.id, inner.attr.value)}.{check}",
@@ -590,7 +623,9 @@ class CallsCodemod(StageCodemod):
             return updated
         symbol = f"{self._symbol(api.id, inner.attr.value)}.{original.attr.value}"
         if mapping.manual is not None or not mapping.target:
-            self.manual(original, "attribute", symbol, mapping.manual or "not mapped")
+            self._legacy_manual(
+                api.id, original, "attribute", symbol, mapping.manual or "not mapped"
+            )
             return updated
         new_inner = updated.value
         assert isinstance(new_inner, cst.Attribute)
@@ -612,7 +647,8 @@ class CallsCodemod(StageCodemod):
         if mapping is None or node.attr.value in rtype.defines:
             return
         target = mapping.target or "the unified method"
-        self.manual(
+        self._legacy_manual(
+            api.id,
             node,
             "attribute",
             self._symbol(api.id, node.attr.value),
@@ -640,7 +676,9 @@ class CallsCodemod(StageCodemod):
                 continue
             symbol = self._symbol(api.id, target.attr.value)
             if mapping.manual is not None or not mapping.target:
-                self.manual(original_node, "attribute", symbol, mapping.manual or "not mapped")
+                self._legacy_manual(
+                    api.id, original_node, "attribute", symbol, mapping.manual or "not mapped"
+                )
                 continue
             new_target = targets[i].target
             assert isinstance(new_target, cst.Attribute)
@@ -690,20 +728,35 @@ class CallsCodemod(StageCodemod):
     ) -> cst.BaseExpression | None:
         """`expr` with each legacy emitter class it names replaced by the target class
         (through Optional/Union/|/strings); None when it names none."""
-        found: list[str] = []
+        found: list[tuple[str, str]] = []  # (class as written, API)
+        created_before = len(self.created)
+        strings_before = set(self.created_strings)
         new = self._retarget_expr(expr, found)
         if not found:
             return None
         self.changed = True
-        for symbol in found:
+        first_site = len(self.ctx.sites)
+        for symbol, _ in found:
             self.auto(site, kind, symbol, f"→ {self.plan.target_class}")
+        self.retargets.append(
+            _Retarget(
+                apis={api for _, api in found},
+                old=expr,
+                new=new,
+                sites=self.ctx.sites[first_site:],
+                created=self.created[created_before:],
+                strings=set(self.created_strings) - strings_before,
+            )
+        )
         return new
 
-    def _retarget_expr(self, expr: cst.BaseExpression, found: list[str]) -> cst.BaseExpression:
+    def _retarget_expr(
+        self, expr: cst.BaseExpression, found: list[tuple[str, str]]
+    ) -> cst.BaseExpression:
         if isinstance(expr, cst.Name | cst.Attribute):
             api = self._legacy_class(expr)
             if api is not None:
-                found.append(code(expr))
+                found.append((code(expr), api))
                 ref = self._target_ref(self.plan.target_class)
                 if not expr.lpar:
                     return ref
@@ -739,7 +792,9 @@ class CallsCodemod(StageCodemod):
             return self._retarget_string(expr, found)
         return expr
 
-    def _retarget_string(self, expr: cst.SimpleString, found: list[str]) -> cst.SimpleString:
+    def _retarget_string(
+        self, expr: cst.SimpleString, found: list[tuple[str, str]]
+    ) -> cst.SimpleString:
         value = expr.evaluated_value
         if not isinstance(value, str) or "\\" in expr.value:
             return expr
@@ -863,6 +918,27 @@ def _example(mapping: Mapping_) -> str:
         return "..."
     kws = [mapping.keyword_for(p) for p in mapping.signature.names()]
     return ", ".join(f"{k}=..." for k in kws if k) or "..."
+
+
+@dataclass
+class _Retarget:
+    """One annotation or spec the codemod pointed at the target class, undoable."""
+
+    apis: set[str]
+    old: cst.BaseExpression
+    new: cst.BaseExpression
+    sites: list[Site]
+    created: list[cst.Name]
+    strings: set[int]
+
+
+class _Swap(cst.CSTTransformer):
+    def __init__(self, by_id: dict[int, cst.BaseExpression]) -> None:
+        super().__init__()
+        self.by_id = by_id
+
+    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> cst.CSTNode:
+        return self.by_id.get(id(original_node), updated_node)  # type: ignore[return-value]
 
 
 class _Fill(cst.CSTTransformer):

@@ -331,8 +331,9 @@ def test_call_that_does_not_bind_the_legacy_signature_is_reported(plan: Plan) ->
     assert "does not match the legacy signature (run_id, agent_name, tool_name" in site.reason
     assert "required `tool_name`" in site.reason
     assert 'await b.notify_tool_executing("r", "a")' in flat(r.code)
-    # The annotation still moves: the call fails today either way.
-    assert "b: UnifiedWebSocketEmitter" in flat(r.code)
+    # The annotation keeps typing `b` for the next run, so it stays while the site is open.
+    assert "b: AgentWebSocketBridge" in r.code
+    assert r.auto() == []
 
 
 def test_same_method_name_on_two_apis_in_one_file(plan: Plan) -> None:
