@@ -261,6 +261,13 @@ class _Mapper:
         ordered = self._order(out, params)
         if params is not None:
             missing = sorted(params.required - {kw for kw, _ in ordered})
+            if missing == ["context"] and self.constructor and target.endswith(".from_context"):
+                cls = target.rsplit(".", 1)[0]
+                raise _Refuse(
+                    f"the legacy call passes no context, and `{target}` needs one: pass "
+                    f"`context=` by hand, or build `{cls}(manager, user_id, thread_id=..., "
+                    "run_id=...)` directly"
+                )
             if missing:
                 need = ", ".join(f"{k}=" for k in missing)
                 raise _Refuse(

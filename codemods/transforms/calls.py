@@ -17,6 +17,7 @@ names, and calls of a raising API inside a `try` that catches what it raised.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -39,6 +40,7 @@ from codemods.transforms.base import FileContext, StageCodemod
 
 # A rewritten one-line call longer than this is laid out one argument a line.
 _MAX_LINE = 99
+_TAIL = re.compile(r"^[\s,)\]}:]*(#.*)?$")
 # Mock attributes that only follow the method's name.
 _MOCK_RENAME = frozenset(
     {
@@ -345,13 +347,18 @@ class CallsCodemod(StageCodemod):
         old_code, new_code = code(original), code(new)
         if "\n" in old_code or "\n" in new_code or not new.args or self.source is None:
             return new
-        line, _ = self.position(original)
+        line, col = self.position(original)
         if self._lines is None:
             self._lines = self.source.code.splitlines()
         if not 0 < line <= len(self._lines):
             return new
         text = self._lines[line - 1]
         if len(text) - len(old_code) + len(new_code) <= _MAX_LINE:
+            return new
+        before, after = text[: col - 1], text[col - 1 + len(old_code) :]
+        # Only a call that ends its line and sits in no bracket opened on that line: a
+        # nested one would need its enclosing call split instead.
+        if not _TAIL.match(after) or before.count("(") > before.count(")"):
             return new
         indent = text[: len(text) - len(text.lstrip())]
         inner = indent + self.source.default_indent

@@ -522,7 +522,7 @@ def test_target_name_taken_by_the_old_emitter_uses_the_module_path(plan: Plan) -
         """
     )
     (site,) = r.manual()
-    assert "needs context=" in site.reason
+    assert "the legacy call passes no context" in site.reason
 
 
 def test_string_annotation_is_respelled_when_the_name_is_taken(plan: Plan) -> None:
