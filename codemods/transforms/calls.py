@@ -40,6 +40,7 @@ from codemods.transforms.base import FileContext, StageCodemod
 
 # A rewritten one-line call longer than this is laid out one argument a line.
 _MAX_LINE = 99
+_NO_SPACE = cst.SimpleWhitespace("")
 _TAIL = re.compile(r"^[\s,)\]}:]*(#.*)?$")
 # Mock attributes that only follow the method's name.
 _MOCK_RENAME = frozenset(
@@ -342,26 +343,37 @@ class CallsCodemod(StageCodemod):
             "if it is no legacy emitter, nothing to do"
         )
 
-    def _fit(self, original: cst.Call, new: cst.Call) -> cst.Call:
-        """One argument a line (trailing comma) when a one-line call grew past the line limit."""
-        old_code, new_code = code(original), code(new)
-        if "\n" in old_code or "\n" in new_code or not new.args or self.source is None:
-            return new
-        line, col = self.position(original)
+    def _line(self, line: int) -> str | None:
+        if self.source is None:
+            return None
         if self._lines is None:
             self._lines = self.source.code.splitlines()
-        if not 0 < line <= len(self._lines):
+        return self._lines[line - 1] if 0 < line <= len(self._lines) else None
+
+    def _fit(self, original: cst.Call, new: cst.Call) -> cst.Call:
+        """One argument a line (trailing comma) when the rewrite grew a call past the line
+        limit: a one-line call, or a hanging call with all its arguments on one line."""
+        if not new.args or self.source is None:
             return new
-        text = self._lines[line - 1]
-        if len(text) - len(old_code) + len(new_code) <= _MAX_LINE:
-            return new
-        before, after = text[: col - 1], text[col - 1 + len(old_code) :]
-        # Only a call that ends its line and sits in no bracket opened on that line: a
-        # nested one would need its enclosing call split instead.
-        if not _TAIL.match(after) or before.count("(") > before.count(")"):
+        line, col = self.position(original)
+        text = self._line(line)
+        if text is None:
             return new
         indent = text[: len(text) - len(text.lstrip())]
-        inner = indent + self.source.default_indent
+        old_code, new_code = code(original), code(new)
+        if "\n" not in old_code:
+            if "\n" in new_code or len(text) - len(old_code) + len(new_code) <= _MAX_LINE:
+                return new
+            before, after = text[: col - 1], text[col - 1 + len(old_code) :]
+            # Only a call that ends its line and sits in no bracket opened on that line: a
+            # nested one would need its enclosing call split instead.
+            if not _TAIL.match(after) or before.count("(") > before.count(")"):
+                return new
+            inner = indent + self.source.default_indent
+        else:
+            inner = self._hanging_indent(original, new)
+            if inner is None:
+                return new
 
         def newline(ws: str) -> cst.ParenthesizedWhitespace:
             return cst.ParenthesizedWhitespace(
@@ -380,6 +392,32 @@ class CallsCodemod(StageCodemod):
         ]
         args[-1] = args[-1].with_changes(comma=cst.Comma(whitespace_after=newline(indent)))
         return new.with_changes(whitespace_before_args=newline(inner), args=args)
+
+    def _hanging_indent(self, original: cst.Call, new: cst.Call) -> str | None:
+        """For `f(\n    a, b\n)` whose one argument line the rewrite made too long: that
+        line's indentation. None for any other layout."""
+        if not original.args or not isinstance(
+            original.whitespace_before_args, cst.ParenthesizedWhitespace
+        ):
+            return None
+        if any("\n" in code(a.value) for a in original.args) or any(
+            isinstance(a.comma, cst.Comma)
+            and isinstance(a.comma.whitespace_after, cst.ParenthesizedWhitespace)
+            for a in original.args[:-1]
+        ):
+            return None
+        line, col = self.position(original.args[0])
+        text = self._line(line)
+        if text is None or text[: col - 1].strip():
+            return None
+        bare = [
+            code(a.with_changes(comma=cst.MaybeSentinel.DEFAULT, whitespace_after_arg=_NO_SPACE))
+            for a in new.args
+        ]
+        if any("\n" in b for b in bare):
+            return None
+        width = col - 1 + sum(len(b) for b in bare) + 2 * (len(bare) - 1)
+        return text[: col - 1] if width > _MAX_LINE else None
 
     # ------------------------------------------------------------ calls ----
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
