@@ -25,11 +25,11 @@ from codemods.import_edit import (
     spilled_lines,
 )
 from codemods.resolve import resolve_relative
-from codemods.transforms.base import FileContext, StageCodemod
-from codemods.transforms.imports import is_legacy_file
+from codemods.transforms.base import FileContext
+from codemods.transforms.imports import LazyPositionCodemod, is_legacy_file, mentions
 
 
-class CleanupCodemod(StageCodemod):
+class CleanupCodemod(LazyPositionCodemod):
     name = "cleanup"
 
     def __init__(self, ctx: FileContext) -> None:
@@ -48,9 +48,13 @@ class CleanupCodemod(StageCodemod):
 
     # ------------------------------------------------------------ scopes ----
     def visit_Module(self, node: cst.Module) -> bool:
-        if self.skip:
-            return False
+        self.start(node)
         self._scopes.append(node)
+        # Every shim import names the shims' top package (`compat`), or is relative within it.
+        roots = {s.split(".", 1)[0] for s in self.shim_modules}
+        inside = (self.ctx.module_name or "").split(".", 1)[0] in roots
+        if self.skip or not (inside or mentions(node, roots)):
+            return False
         self._all = _dunder_all(node)
         return True
 

@@ -25,22 +25,27 @@ import libcst as cst
 from codemods.import_edit import dotted_name
 from codemods.plan import Mapping_, Symbol
 from codemods.resolve import UNIFIED, PlanNames, Resolver
-from codemods.transforms.base import FileContext, StageCodemod
+from codemods.transforms.base import FileContext
 from codemods.transforms.imports import (
     PATCH_OBJECT,
+    LazyPositionCodemod,
     call_arg,
     dotted_patch_target,
     is_legacy_file,
     legacy_module_of,
+    mentions,
     string_arg,
     string_text,
     with_text,
 )
 
 _ATTR_BUILTINS = frozenset({"hasattr", "getattr", "setattr", "delattr"})
+# Every call this stage reads contains one of these in its text, and in its callee's name.
+_CALL_TOKENS = ("patch", "attr(", "getLogger", "logger")
+_CALLEE_HINTS = ("patch", "attr", "getLogger")
 
 
-class StringsCodemod(StageCodemod):
+class StringsCodemod(LazyPositionCodemod):
     name = "strings"
 
     def __init__(self, ctx: FileContext) -> None:
@@ -49,18 +54,24 @@ class StringsCodemod(StageCodemod):
         self.names = PlanNames.of(self.plan)
         self.target = f"{self.plan.target_module}.{self.plan.target_class}"
         self.target_methods = _target_methods(self.plan.target_module, self.plan.target_class)
-        self.resolver: Resolver | None = None
+        self._resolver: Resolver | None = None
 
     def visit_Module(self, node: cst.Module) -> bool:
-        if self.skip:
-            return False
-        self.resolver = Resolver(
-            self.plan,
-            self.ctx.module_name,
-            self.ctx.project,
-            is_package=self.ctx.path.endswith("__init__.py"),
-        ).run(node)
-        return True
+        self.start(node)
+        return not self.skip and mentions(node, _CALL_TOKENS)
+
+    @property
+    def resolver(self) -> Resolver:
+        """Built on first use: most modules have no call this stage reads."""
+        if self._resolver is None:
+            assert self._root is not None
+            self._resolver = Resolver(
+                self.plan,
+                self.ctx.module_name,
+                self.ctx.project,
+                is_package=self.ctx.path.endswith("__init__.py"),
+            ).run(self._root)
+        return self._resolver
 
     # ------------------------------------------------------------- calls ----
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
@@ -73,16 +84,19 @@ class StringsCodemod(StageCodemod):
         return updated_node.with_changes(args=args)
 
     def _rewrite(self, call: cst.Call) -> tuple[int, cst.SimpleString] | None:
-        assert self.resolver is not None
-        func = self.resolver.qualified(call.func) or dotted_name(call.func) or ""
+        plain = dotted_name(call.func)
+        if plain is None:
+            return None
+        if not any(h in plain for h in _CALLEE_HINTS):
+            self._logger_names(call, plain)  # `logger=` may be passed to any call
+            return None
+        func = self.resolver.qualified(call.func) or plain
         found = dotted_patch_target(call, func)
         if found is not None:
             return self._dotted_target(*found)
         if func in PATCH_OBJECT or func == "mocker.patch.object":
             return self._method_string(call, func, 1, "attribute")
-        if func in _ATTR_BUILTINS:
-            return self._method_string(call, func, 1, "name")
-        if func == "monkeypatch.setattr":
+        if func in _ATTR_BUILTINS or func == "monkeypatch.setattr":
             return self._method_string(call, func, 1, "name")
         self._logger_names(call, func)
         return None
@@ -211,7 +225,6 @@ class StringsCodemod(StageCodemod):
     def _method_string(
         self, call: cst.Call, func: str, position: int, keyword: str
     ) -> tuple[int, cst.SimpleString] | None:
-        assert self.resolver is not None
         found = string_arg(call, position, keyword)
         obj = call_arg(call, 0, "target" if "patch" in func else "obj")
         if found is None or obj is None:
