@@ -503,12 +503,12 @@ class CallsCodemod(StageCodemod):
             return
         if self._binds_unified(method, node.args):
             return
-        self.manual(
-            node,
-            "call",
-            method,
-            f"{self._why(func.value, rtype.reason)}: {self._hint(method, func.value)}",
+        why = self._why(func.value, rtype.reason)
+        # The index's reason for an ambiguous base already says what to do.
+        text = (
+            why if rtype.reason.endswith("by hand") else f"{why}: {self._hint(method, func.value)}"
         )
+        self.manual(node, "call", method, text)
 
     def _constructor(self, original: cst.Call, updated: cst.Call, key: str) -> cst.BaseExpression:
         mapping = self.plan.constructors[key]
