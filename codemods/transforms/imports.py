@@ -597,7 +597,8 @@ class ImportsCodemod(LazyPositionCodemod):
                 bound.setdefault(module, set()).update(_pair(a) for a in fresh)
                 if generated:
                     new_bound.setdefault(module, set()).update(_pair(a) for a in fresh)
-                    if module in first:
+                    # A statement carrying comments stays whole: folding it would drop them.
+                    if module in first and not _has_comment(small, stmt):
                         i, j = first[module]
                         target = smalls[j] if i == len(out) else out[i].body[j]  # type: ignore[attr-defined]
                         merged = _append_all(target, fresh)
@@ -667,6 +668,10 @@ def _replace_small(
 ) -> cst.BaseStatement:
     assert isinstance(stmt, cst.SimpleStatementLine)
     return stmt.with_changes(body=[small if k == j else s for k, s in enumerate(stmt.body)])
+
+
+def _has_comment(small: cst.BaseSmallStatement, line: cst.SimpleStatementLine) -> bool:
+    return line.trailing_whitespace.comment is not None or "#" in _EMPTY.code_for_node(small)
 
 
 def _fits(node: cst.ImportFrom) -> bool:

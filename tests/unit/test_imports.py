@@ -422,3 +422,35 @@ def test_patch_targets_of_legacy_symbols_follow_the_import_to_the_shim(plan: Pla
         """
     )
     assert [(s.kind, s.status) for s in sites] == [("string", AUTO)] * 3
+
+
+def test_a_new_import_with_comments_is_not_folded_away(plan: Plan) -> None:
+    out, _ = run(
+        plan,
+        f"""\
+        from {BRIDGE} import AgentWebSocketBridge as Bridge
+        from {BRIDGE} import create_agent_websocket_bridge  # noqa: F401
+        from {BRIDGE} import (
+            # the plain name, for annotations
+            AgentWebSocketBridge,
+        )
+        """,
+    )
+    assert out == dedent(
+        """\
+        from compat.agent_websocket_bridge import AgentWebSocketBridge as Bridge
+        from compat.agent_websocket_bridge import create_agent_websocket_bridge  # noqa: F401
+        from compat.agent_websocket_bridge import (
+            # the plain name, for annotations
+            AgentWebSocketBridge,
+        )
+        """
+    )
+
+
+def test_backslash_continued_import_is_split_cleanly(plan: Plan) -> None:
+    out, _ = run(plan, f"from {CORE} import websocket_manager, \\\n    UnifiedWebSocketEmitter\n")
+    assert out == (
+        "from compat.unified_emitter import UnifiedWebSocketEmitter\n"
+        f"from {CORE} import websocket_manager\n"
+    )
