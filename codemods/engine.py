@@ -26,6 +26,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import pickle
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -39,6 +40,7 @@ from codemods.cache import ResultCache, cache_key
 from codemods.discover import discover
 from codemods.lock import LockError, run_lock
 from codemods.plan import Plan, Stage
+from codemods.prefilter import TokenMatcher
 from codemods.render import unified_diff
 from codemods.report import AUTO, MANUAL, FileError, Report, Site
 from codemods.resolve import ProjectIndex, build_index, module_name_of
@@ -142,12 +144,9 @@ def _definition_site(plan: Plan, rel: str, legacy: str) -> Site:
 
 
 # -------------------------------------------------------------- prefilter ----
-def _token_pattern(tokens: Iterable[bytes]) -> re.Pattern[bytes]:
-    ordered = sorted(set(tokens), key=lambda t: (-len(t), t))
-    return re.compile(b"|".join(re.escape(t) for t in ordered))
-
-
-def _select_candidates(plan: Plan, raws: dict[str, bytes]) -> tuple[set[str], ProjectIndex]:
+def _select_candidates(
+    plan: Plan, raws: dict[str, bytes], digests: _Digests, cache: ResultCache | None
+) -> tuple[set[str], ProjectIndex]:
     """Files that may use a legacy API, and the project index built from them.
 
     The index names classes derived from legacy ones; their names widen the prefilter,
@@ -155,19 +154,56 @@ def _select_candidates(plan: Plan, raws: dict[str, bytes]) -> tuple[set[str], Pr
     again: iterate until nothing new comes in.
     """
     tokens = set(plan.prefilter_tokens)
-    pattern = _token_pattern(tokens)
-    chosen = {rel for rel, raw in raws.items() if pattern.search(raw)}
+    matcher = TokenMatcher(tokens)
+    chosen = {rel for rel, raw in raws.items() if matcher.matches(raw)}
     while True:
-        project = build_index([(rel, raws[rel]) for rel in sorted(chosen)], plan)
+        project = _index(plan, sorted(chosen), raws, digests, cache)
         extra = set(project.extra_tokens) - tokens
         if not extra:
             return chosen, project
         tokens |= extra
-        pattern = _token_pattern(extra)
-        new = {rel for rel, raw in raws.items() if rel not in chosen and pattern.search(raw)}
+        matcher = TokenMatcher(extra)
+        new = {rel for rel, raw in raws.items() if rel not in chosen and matcher.matches(raw)}
         if not new:
             return chosen, project
         chosen |= new
+
+
+class _Digests(dict[str, str]):
+    """sha256 of each file's bytes, computed once on first use."""
+
+    def __init__(self, raws: dict[str, bytes]) -> None:
+        super().__init__()
+        self.raws = raws
+
+    def __missing__(self, rel: str) -> str:
+        value = self[rel] = hashlib.sha256(self.raws[rel]).hexdigest()
+        return value
+
+
+def _index(
+    plan: Plan,
+    rels: list[str],
+    raws: dict[str, bytes],
+    digests: _Digests,
+    cache: ResultCache | None,
+) -> ProjectIndex:
+    """build_index over these files, from the cache when the same files were indexed before."""
+    key = None
+    if cache is not None:
+        files = json.dumps([[rel, digests[rel]] for rel in rels])
+        key = cache_key(hashlib.sha256(files.encode()).hexdigest(), plan.digest,
+                        tool_fingerprint(), ["project-index"])  # fmt: skip
+        data = cache.get(key)
+        if data is not None:
+            with contextlib.suppress(Exception):  # an unreadable entry is only a miss
+                found = pickle.loads(data)
+                if isinstance(found, ProjectIndex):
+                    return found
+    project = build_index([(rel, raws[rel]) for rel in rels], plan)
+    if cache is not None and key is not None:
+        cache.put(key, pickle.dumps(project))
+    return project
 
 
 def _read_raw(path: str) -> bytes:
@@ -198,7 +234,9 @@ class _Job:
 class _Outcome:
     rel: str
     digest: str
-    new_text: str | None = None  # None: unchanged (always None for scan)
+    changed: bool = False
+    new_text: str | None = None  # mode write: the text to write
+    diff: str | None = None  # mode diff: the unified diff
     sites: list[Site] = field(default_factory=list)
     error: str | None = None
     pending: dict[str, int] = field(default_factory=dict)  # prerequisite stage -> auto sites
@@ -207,7 +245,9 @@ class _Outcome:
     def to_json(self) -> bytes:
         doc = {
             "digest": self.digest,
+            "changed": self.changed,
             "new_text": self.new_text,
+            "diff": self.diff,
             "sites": [
                 [s.line, s.col, s.kind, s.symbol, s.status, s.reason, s.stage] for s in self.sites
             ],
@@ -220,7 +260,16 @@ class _Outcome:
     def from_json(cls, rel: str, data: bytes) -> _Outcome:
         doc = json.loads(data)
         sites = [Site(rel, *row) for row in doc["sites"]]
-        return cls(rel, doc["digest"], doc["new_text"], sites, doc["error"], doc["pending"])
+        return cls(
+            rel,
+            doc["digest"],
+            doc["changed"],
+            doc["new_text"],
+            doc["diff"],
+            sites,
+            doc["error"],
+            doc["pending"],
+        )
 
 
 @dataclass(frozen=True)
@@ -304,7 +353,11 @@ def _process(work: _Work, job: _Job) -> _Outcome:
                 f"stage {bad} produced code that does not parse; file left unchanged; please report"
             )
             return out
-        out.new_text = new_text
+        out.changed = True
+        if work.mode == "write":
+            out.new_text = new_text
+        elif work.mode == "diff":
+            out.diff = unified_diff(src.text, new_text, job.rel)
     return out
 
 
@@ -491,7 +544,9 @@ def _run(
             modules[rel] = module_name_for(rel)
         report.files_scanned = len(raws)
 
-        candidates, project = _select_candidates(plan, raws)
+        cache = _open_cache(use_cache, cache_dir, root_abs)
+        digests = _Digests(raws)
+        candidates, project = _select_candidates(plan, raws, digests, cache)
         todo: list[_Job] = []
         definitions: dict[str, Site] = {}
         for rel in sorted(candidates | {r for r in raws if _legacy_module(plan, modules[r])}):
@@ -499,12 +554,11 @@ def _run(
             if legacy is not None:
                 definitions[rel] = _definition_site(plan, rel, legacy)
                 continue
-            digest = hashlib.sha256(raws[rel]).hexdigest()
-            todo.append(_Job(where[rel], rel, modules[rel], digest, len(raws[rel])))
+            todo.append(_Job(where[rel], rel, modules[rel], digests[rel], len(raws[rel])))
         del raws  # the bytes are not needed past this point
 
         work = _Work(plan, project, mode, codemods, before)
-        cache = _open_cache(use_cache, cache_dir, root_abs)
+        read_digest = {job.rel: job.digest for job in todo}
         keys = {job.rel: _key(work, job, chosen, prerequisites) for job in todo}
         outcomes, misses = _cached(cache, keys, todo)
         fresh = _execute(work, misses, jobs, progress)
@@ -512,8 +566,7 @@ def _run(
             outcomes[outcome.rel] = outcome
             if cache is not None and outcome.cacheable:
                 # The worker may have read newer bytes than the prefilter saw.
-                job_digest = next(j.digest for j in misses if j.rel == outcome.rel)
-                if outcome.digest == job_digest:
+                if outcome.digest == read_digest[outcome.rel]:
                     cache.put(keys[outcome.rel], outcome.to_json())
 
         if prerequisites:
@@ -528,8 +581,8 @@ def _run(
                 report.errors.append(FileError(rel, outcome.error))
                 continue
             report.sites.extend(outcome.sites)
-            if outcome.new_text is not None:
-                _apply(report, mode, where[rel], outcome)
+            if outcome.changed:
+                _apply(report, mode, where[rel], outcome, read_digest[rel])
 
     report.errors.sort(key=lambda e: (e.path, e.reason))
     return _Run(report, sorted(rel for _, rel in entries))
@@ -588,19 +641,19 @@ def _refuse_if_pending(
         )
 
 
-def _apply(report: Report, mode: str, path: str, outcome: _Outcome) -> None:
-    """Diff or write one changed file, only if its bytes are still the ones processed."""
-    assert outcome.new_text is not None
-    if mode == "check":
-        report.files_changed.append(outcome.rel)
-        return
+def _apply(report: Report, mode: str, path: str, outcome: _Outcome, read_digest: str) -> None:
+    """Record, diff or write one changed file, only if its bytes are the ones processed."""
     try:
-        src = read_source(Path(path))
-        if src.digest != outcome.digest:
-            raise SourceError(path, "changed on disk after it was read; not overwritten")
+        if outcome.digest != read_digest:
+            raise SourceError(path, "changed on disk while it was being read; run again")
         if mode == "diff":
-            report.diffs[outcome.rel] = unified_diff(src.text, outcome.new_text, outcome.rel)
-        else:
+            assert outcome.diff is not None
+            report.diffs[outcome.rel] = outcome.diff
+        elif mode == "write":
+            assert outcome.new_text is not None
+            src = read_source(Path(path))
+            if src.digest != outcome.digest:
+                raise SourceError(path, "changed on disk after it was read; not overwritten")
             write_atomic(src, outcome.new_text)
     except SourceError as exc:
         report.errors.append(FileError(outcome.rel, exc.reason))
