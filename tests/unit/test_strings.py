@@ -80,6 +80,8 @@ def test_legacy_class_method_patch_moves_to_target_method(plan: Plan) -> None:
         (f"{BRIDGE}.AgentWebSocketBridge.create_user_emitter", "by hand"),
         (f"{BRIDGE}.AgentWebSocketBridge.emit_agent_event", "event type"),
         ("support_desk.run_notifier.create_agent_websocket_bridge", "where support_desk"),
+        ("netra_backend.app.websocket_core.unified_emitter.WebSocketEmitterPool", "patch what"),
+        ("compat.unified_emitter.WebSocketEmitterPool.acquire", "must be released"),
     ],
 )
 def test_patch_targets_the_tool_cannot_move_are_manual(
