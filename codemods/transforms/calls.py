@@ -34,7 +34,7 @@ from codemods.import_edit import (
     remove_import_names,
 )
 from codemods.plan import Api, Mapping_, placeholder
-from codemods.report import AUTO, Site
+from codemods.report import AUTO, MANUAL, Site
 from codemods.resolve import UNIFIED, Receiver, Resolver, code
 from codemods.transforms.base import FileContext, StageCodemod
 
@@ -158,6 +158,8 @@ class CallsCodemod(StageCodemod):
         self.runtime_heads: set[str] = set()  # target names used outside annotations
         self.blocked: set[str] = set()  # APIs with manual method sites in this file
         self.retargets: list[_Retarget] = []
+        self.constructed: list[_Retarget] = []  # constructor rewrites, undoable
+        self.used_as_legacy: dict[str, str] = {}  # API -> a manual call that may need it
         self._lines: list[str] | None = None
         self._legacy_modules = set(self.plan.legacy_modules) | {
             a.shim_module for a in self.plan.apis.values()
@@ -175,8 +177,27 @@ class CallsCodemod(StageCodemod):
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
         undo = [r for r in self.retargets if r.apis & self.blocked]
-        if undo:
-            updated_node = self._undo(updated_node, undo)
+        kept = [c for c in self.constructed if c.apis & set(self.used_as_legacy)]
+        if undo or kept:
+            updated_node = self._undo(updated_node, undo + kept)
+            for c in kept:
+                (api,) = c.apis
+                old = c.sites[0]
+                self.ctx.sites.append(
+                    Site(
+                        old.path,
+                        old.line,
+                        old.col,
+                        old.kind,
+                        old.symbol,
+                        MANUAL,
+                        f"the object it builds may still be called through legacy methods "
+                        f"({self.used_as_legacy[api]}), which the unified emitter does not "
+                        "have: migrate those calls first, then re-run",
+                        old.stage,
+                    )
+                )
+            self.ctx.sites.sort(key=lambda site: (site.line, site.col))
         if not self.changed:
             return updated_node
         return self._switch_imports(original_node, updated_node)
@@ -274,7 +295,14 @@ class CallsCodemod(StageCodemod):
         """A manual site on a receiver of a known legacy API: while the file has one, its
         annotations keep naming the legacy class (they type that receiver for later runs)."""
         self.blocked.add(api_id)
+        self._still_legacy(api_id, node)
         self.manual(node, kind, symbol, reason)
+
+    def _still_legacy(self, api_id: str, node: cst.CSTNode) -> None:
+        """Objects of `api_id` built in this file may reach this legacy call: keep building
+        the legacy (shim) object until it is migrated."""
+        line, _ = self.position(node)
+        self.used_as_legacy.setdefault(api_id, f"line {line}: `{code(node).splitlines()[0]}`")
 
     def _guard(self) -> str | None:
         inside = set(self.blocks)
@@ -503,6 +531,9 @@ class CallsCodemod(StageCodemod):
             return
         if self._binds_unified(method, node.args):
             return
+        for api in self.plan.apis.values():
+            if method in api.methods:
+                self._still_legacy(api.id, node)
         why = self._why(func.value, rtype.reason)
         # The index's reason for an ambiguous base already says what to do.
         text = (
@@ -519,14 +550,28 @@ class CallsCodemod(StageCodemod):
             return updated
         self.changed = True
         self.runtime_heads.add(result.target.split(".")[0])
+        first_site, created_before = len(self.ctx.sites), len(self.created)
         self.auto(original, "constructor", symbol, f"→ {result.target}(...) with keyword arguments")
-        return self._fit(
+        new = self._fit(
             original,
             updated.with_changes(
                 func=self._target_ref(result.target),
                 args=keyword_args(result.keywords, updated.args, updated.whitespace_before_args),
             ),
         )
+        made = self.resolver.names.callables[self.resolver.qualified(original.func) or key][1]
+        if made is not None and made != UNIFIED:
+            self.constructed.append(
+                _Retarget(
+                    apis={made},
+                    old=updated,
+                    new=new,
+                    sites=self.ctx.sites[first_site:],
+                    created=self.created[created_before:],
+                    strings=set(),
+                )
+            )
+        return new
 
     def _constructor_symbol(self, key: str) -> str:
         owner = key if key in self.plan.symbols else key.rsplit(".", 1)[0]

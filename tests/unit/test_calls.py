@@ -636,3 +636,36 @@ def test_a_file_without_legacy_use_is_untouched(plan: Plan) -> None:
     source = "def f(x):\n    return x.emit('a')\n"
     r = run(plan, source)
     assert r.code == source and r.sites == []
+
+
+def test_constructor_stays_legacy_while_the_file_has_untyped_legacy_calls(plan: Plan) -> None:
+    source = f"""
+    from {BRIDGE} import create_agent_websocket_bridge
+
+    def make_hook(ctx, hooks):
+        hooks.bridge = create_agent_websocket_bridge(ctx)
+
+    async def fire(hooks, run_id):
+        await hooks.bridge.notify_agent_started(run_id, "hooks")
+    """
+    r = run(plan, source)
+    assert r.code == textwrap.dedent(source).lstrip("\n")
+    ctor = next(s for s in r.sites if s.kind == "constructor")
+    assert ctor.status == MANUAL
+    assert "may still be called through legacy methods (line 7: `hooks.bridge" in ctor.reason
+    assert r.auto() == []
+
+
+def test_constructor_of_another_api_is_not_held_back(plan: Plan) -> None:
+    r = run(
+        plan,
+        """
+        from compat.transparent_websocket_events import TransparentWebSocketEmitter
+
+        async def f(ctx, hooks):
+            status = TransparentWebSocketEmitter(ctx)
+            await hooks.bridge.notify_agent_started("r", "a")
+        """,
+    )
+    assert "status = UnifiedWebSocketEmitter.from_context(context=ctx)" in r.code
+    assert [s.kind for s in r.manual()] == ["call"]

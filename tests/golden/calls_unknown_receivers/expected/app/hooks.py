@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from compat.agent_websocket_bridge import create_agent_websocket_bridge
 from compat.base_agent import BaseAgent
 from target_emitter import UnifiedWebSocketEmitter
 
@@ -29,7 +30,7 @@ async def fan_out(bridges: list[UnifiedWebSocketEmitter], run_id: str) -> None:
 
 
 async def swap(ctx: Any, other: Any, run_id: str) -> None:
-    bridge = UnifiedWebSocketEmitter.from_context(context=ctx)
+    bridge = create_agent_websocket_bridge(ctx)
     if other is not None:
         bridge = other
     await bridge.notify_agent_started(run_id, "swap")
@@ -42,3 +43,11 @@ class LoudAgent(BaseAgent):
 
 async def report(metrics: Metrics) -> None:
     await metrics.emit_progress("50%")
+
+
+class Mirror:
+    def attach(self, bridge: UnifiedWebSocketEmitter) -> None:
+        self.backup = bridge
+
+    async def mirror(self, run_id: str, agent_name: str) -> bool:
+        return await self.backup.notify_agent_started(run_id, agent_name)

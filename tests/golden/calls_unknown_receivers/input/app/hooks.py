@@ -42,3 +42,11 @@ class LoudAgent(BaseAgent):
 
 async def report(metrics: Metrics) -> None:
     await metrics.emit_progress("50%")
+
+
+class Mirror:
+    def attach(self, bridge: AgentWebSocketBridge) -> None:
+        self.backup = bridge
+
+    async def mirror(self, run_id: str, agent_name: str) -> bool:
+        return await self.backup.notify_agent_started(run_id, agent_name)

@@ -23,12 +23,6 @@ class RunNotifier:
             parameters=params,
         )
 
-    def attach(self, bridge: UnifiedWebSocketEmitter) -> None:
-        self.backup = bridge
-
-    async def mirror(self, run_id: str, agent_name: str) -> bool:
-        return await self.backup.notify_agent_started(run_id, agent_name)
-
 
 class Escalation:
     def __init__(self, bridge: UnifiedWebSocketEmitter, specialist: str = "human") -> None:

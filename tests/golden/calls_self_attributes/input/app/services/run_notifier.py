@@ -21,12 +21,6 @@ class RunNotifier:
     async def running_tool(self, run_id: str, agent_name: str, tool: str, params: dict[str, Any]) -> bool:
         return await self.bridge.notify_tool_executing(run_id, agent_name, tool, params)
 
-    def attach(self, bridge: AgentWebSocketBridge) -> None:
-        self.backup = bridge
-
-    async def mirror(self, run_id: str, agent_name: str) -> bool:
-        return await self.backup.notify_agent_started(run_id, agent_name)
-
 
 class Escalation:
     def __init__(self, bridge: AgentWebSocketBridge, specialist: str = "human") -> None:
