@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 import libcst as cst
+from libcst.metadata import MetadataWrapper
 
 from codemods.cache import ResultCache, cache_key
 from codemods.discover import discover
@@ -316,19 +317,22 @@ def _process(work: _Work, job: _Job) -> _Outcome:
     def ctx(stage: str) -> FileContext:
         return FileContext(job.rel, job.module, work.plan, stage, work.project)
 
+    # Every stage that reads the original tree shares one wrapper, so metadata such as
+    # positions is computed once for them (run_codemod would build a wrapper per stage).
+    original = MetadataWrapper(module, unsafe_skip_copy=True)
     current_stage = ""
     try:
         if work.mode == "scan":
             for name, codemod in work.stages:
                 current_stage = name
                 c = ctx(name)
-                run_codemod(module, codemod, c)
+                original.visit(codemod(c))
                 out.sites.extend(c.sites)
             return out
         for name, codemod in work.prerequisites:
             current_stage = name
             c = ctx(name)
-            run_codemod(module, codemod, c)
+            original.visit(codemod(c))
             pending = sum(1 for s in c.sites if s.status == AUTO)
             if pending:
                 out.pending[name] = pending
@@ -336,7 +340,10 @@ def _process(work: _Work, job: _Job) -> _Outcome:
         for name, codemod in work.stages:
             current_stage = name
             c = ctx(name)
-            chain.append(run_codemod(chain[-1], codemod, c))
+            if len(chain) == 1:
+                chain.append(original.visit(codemod(c)))
+            else:
+                chain.append(run_codemod(chain[-1], codemod, c))
             out.sites.extend(c.sites)
     except Exception as exc:  # a codemod bug must cost one file, not the run
         out.sites = []
