@@ -9,26 +9,29 @@ from __future__ import annotations
 import os
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 PROFILE_ENV = "EMITTER_MIGRATE_FUZZ"
 # Generated programs are slow to build and sometimes large: neither is a bug in the tool.
 _QUIET = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
 
-# CI: the same examples every run (no flakes, no example database written into the repo).
+# CI: the same examples every run (no flakes, no example database written into the repo), and
+# no shrinking: a failure is reported at once, reproducible as is; shrink it with the long profile
+# or by hand. (Shrinking a generated module can take minutes.)
 settings.register_profile(
     "emitter-fuzz-ci",
     max_examples=40,
     derandomize=True,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target],
     database=None,
     deadline=None,
     suppress_health_check=_QUIET,
     print_blob=True,
 )
-# By hand: fresh random examples, 10,000 per test before weighting.
+# By hand: fresh random examples; with the tests' weights, 10,080 in all (benchmarks/fuzz_long.py).
 settings.register_profile(
     "emitter-fuzz-long",
-    max_examples=10_000,
+    max_examples=1_600,
     derandomize=False,
     database=None,
     deadline=None,

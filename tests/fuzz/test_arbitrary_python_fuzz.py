@@ -36,7 +36,7 @@ def test_arbitrary_python_from_cst_nodes_passes_every_stage_byte_identical(code:
     _each_stage_and_chain(code, _PATH, legacy=False)
 
 
-@fuzz_settings(1.0)
+@fuzz_settings(0.5)
 @given(module=spliced(hypothesmith.from_grammar()))
 def test_legacy_code_spliced_into_arbitrary_python_stays_valid_and_rerun_safe(
     module: GenModule,

@@ -73,7 +73,7 @@ def _legacy_definition(module: GenModule) -> DiskFile:
 
 @st.composite
 def projects(draw: st.DrawFn) -> list[DiskFile]:
-    files = draw(st.lists(disk_file(any_module), min_size=1, max_size=4))
+    files = draw(st.lists(disk_file(any_module), min_size=1, max_size=3))
     if draw(st.booleans()):
         files += _cross_file_agents()
     if draw(st.integers(0, 3)) == 0:
@@ -98,7 +98,7 @@ def _decoded(data: bytes) -> str:
     return data.decode()
 
 
-@fuzz_settings(0.75)
+@fuzz_settings(0.3)
 @given(files=projects())
 def test_engine_run_over_generated_projects_is_valid_unchanging_on_rerun_and_spares_plain_files(
     files: list[DiskFile],

@@ -27,7 +27,7 @@ def test_each_stage_alone_leaves_code_without_legacy_use_byte_identical(
     check_stages(module.code, module.path, [stage], legacy=False)
 
 
-@fuzz_settings(1.5)
+@fuzz_settings(0.75)
 @given(module=legacy_modules())
 def test_all_stages_chained_on_legacy_code_give_valid_code_that_a_rerun_keeps(
     module: GenModule,

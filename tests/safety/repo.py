@@ -15,10 +15,11 @@ from codemods.lock import LOCK_NAME
 from codemods.source import TEMP_SUFFIX
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-# A few hundred small files; 30 % use a legacy API, as a busy migration wave would.
-REPO_FILES = 240
+# A few hundred small files, one in ten using a legacy API: big enough for several write
+# batches, small enough for a dozen real runs in CI.
+REPO_FILES = 200
 REPO_SCALE = 0.05
-REPO_LEGACY_FRACTION = 0.3
+REPO_LEGACY_FRACTION = 0.1
 
 
 def generate_repo(out_dir: Path, *, seed: int = 7) -> None:
