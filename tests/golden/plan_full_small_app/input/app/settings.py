@@ -1,0 +1,3 @@
+"""Nothing legacy here."""
+
+TIMEOUT_SECONDS = 30

@@ -1,0 +1,16 @@
+"""Legacy bridge (stub): deleted once the migration is done."""
+
+
+class AgentWebSocketBridge:
+    def __init__(self, user_context=None):
+        self.user_context = user_context
+
+    async def notify_tool_executing(self, run_id, agent_name, tool_name, parameters=None):
+        return True
+
+    async def notify_agent_completed(self, run_id, agent_name, result=None, execution_time_ms=None, trace_context=None):
+        return True
+
+
+def create_agent_websocket_bridge(user_context=None):
+    return AgentWebSocketBridge(user_context)
