@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-from collections.abc import Callable, Coroutine, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, TypeVar
 
 from compat import _delegate, _plan
+from compat._mapping import target_info
 from compat._messages import constructor_message
 from compat._warnings import report_use
 from target_emitter import RetryPolicy, UnifiedWebSocketEmitter
@@ -85,14 +86,13 @@ class CompatEmitter(UnifiedWebSocketEmitter):
     _compat_api: ClassVar[str]
     _compat_legacy_name: ClassVar[str]
 
-    def _legacy(self, method: str, values: Mapping[str, Any]) -> Coroutine[Any, Any, Any]:
-        """A legacy method's one line: ``return self._legacy("name", locals())``."""
-        return _delegate.legacy_call(self._compat_api, method, self, values, stacklevel=4)
+    # A legacy method's one line: ``return self._legacy("name", locals())``.
+    _legacy = _delegate.shim_call
 
     def _dual(self, method: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         """A dual-shape method's one line: ``return self._dual("name", args, kwargs)``."""
         if not args:
-            target = _delegate.target_info(method)
+            target = target_info(method)
             if kwargs.keys() <= target.accepted and all(k in kwargs for k in target.required):
                 return target.function(self, **kwargs)
         try:

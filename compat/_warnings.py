@@ -108,17 +108,29 @@ def mode(mode: str, *, api: str | None = None) -> Iterator[None]:
 
 
 # ------------------------------------------------------------------ usage ----
-class _Usage:
-    __slots__ = ("callers", "count", "first_caller")
+class _Site:
+    """One call site of one legacy API: its count, message, and whether it was shown."""
 
-    def __init__(self, caller: str) -> None:
+    __slots__ = ("count", "key", "message", "shown_under")
+
+    def __init__(self, key: str) -> None:
         self.count = 0
-        self.first_caller = caller
-        self.callers: dict[str, int] = {}
+        self.key = key
+        self.message: str | None = None
+        # The filter state under which warnings.warn showed this site and will stay
+        # quiet for it (see _filter_state); None: call warnings.warn next time.
+        self.shown_under: tuple[Any, ...] | None = None
 
 
-_usage: dict[str, _Usage] = {}
-_messages: dict[tuple[Any, ...], str] = {}
+# (describe args, file, line) -> _Site; the first call site per usage key.
+_sites: dict[tuple[Any, str, int], _Site] = {}
+_first: dict[str, tuple[str, int]] = {}
+
+
+def _new_site(site: tuple[Any, str, int], key: str) -> _Site:
+    with _lock:
+        _first.setdefault(key, site[1:])
+        return _sites.setdefault(site, _Site(key))
 
 
 def report_use(
@@ -130,32 +142,76 @@ def report_use(
 ) -> None:
     """Count one legacy call and warn (or raise) at its caller's line.
 
-    ``stacklevel`` counts as for ``warnings.warn`` called here: 1 is this function.
-    ``describe(*describe_args, filename)`` builds the message; it is cached.
+    ``key`` names the legacy API call in the usage counter. ``stacklevel`` counts as
+    for ``warnings.warn`` called here: 1 is this function. ``describe(*describe_args,
+    filename)`` builds the message, once per call site.
     """
     frame = sys._getframe(stacklevel - 1)
-    filename = frame.f_code.co_filename
-    caller = f"{filename}:{frame.f_lineno}"
-    with _lock:
-        entry = _usage.get(key)
-        if entry is None:
-            entry = _usage[key] = _Usage(caller)
-        entry.count += 1
-        entry.callers[caller] = entry.callers.get(caller, 0) + 1
-    current = get_mode(api)
+    site = (describe_args, frame.f_code.co_filename, frame.f_lineno)
+    entry = _sites.get(site) or _new_site(site, key)
+    _lock.acquire()
+    entry.count += 1
+    _lock.release()
+    if _scoped.get() is None and not _process_api_modes and _process_mode is not None:
+        current = _process_mode  # the common case, without the lookups of get_mode
+    else:
+        current = get_mode(api)
     if current == "silent":
         return
-    cache_key = (describe_args, filename)
-    message = _messages.get(cache_key)
+    message = entry.message
     if message is None:
-        message = _messages[cache_key] = describe(*describe_args, filename)
+        message = entry.message = describe(*describe_args, site[1])
     if current == "error":
-        raise EmitterMigrationWarning(f"{message} [called from {caller}]")
+        raise EmitterMigrationWarning(f"{message} [called from {site[1]}:{site[2]}]")
+    state = _filter_state()
+    if entry.shown_under is state:
+        return  # warnings.warn would find this site in its registry and stay quiet
     warnings.warn(message, EmitterMigrationWarning, stacklevel=stacklevel)
+    quiet = _quiet_after_first(frame.f_globals.get("__name__"), message, site[2])
+    entry.shown_under = state if quiet else None
+
+
+# ------------------------------------------------------- already shown here ----
+# warnings.warn costs as much as the rest of a shim call. Under the `default`
+# action a site it has shown stays quiet until the filters change, so such a site
+# skips the call while the filter list is the same list with the same front entry
+# and length (filterwarnings/simplefilter insert at the front or append;
+# catch_warnings swaps the list). After a catch_warnings() block Python would show
+# each site once more; this does not.
+_QUIET_ACTIONS: Final = frozenset({"default", "module", "once", "ignore"})
+_state: tuple[Any, ...] = ((), 0, None)
+
+
+def _filter_state() -> tuple[Any, ...]:
+    """The same object for as long as the warning filters are unchanged."""
+    global _state
+    filters = warnings.filters
+    first = filters[0] if filters else None
+    state = _state
+    if filters is state[0] and len(filters) == state[1] and first is state[2]:
+        return state
+    # Strong references: what we compare by identity must not be freed and reused.
+    _state = (filters, len(filters), first)
+    return _state
+
+
+def _quiet_after_first(module: Any, message: str, lineno: int) -> bool:
+    """Whether the filters make a second warning from this site a no-op."""
+    for action, text, category, module_re, line in warnings.filters:
+        if (
+            (text is None or text.match(message))
+            and issubclass(EmitterMigrationWarning, category)
+            and (module_re is None or (isinstance(module, str) and module_re.match(module)))
+            and (line == 0 or line == lineno)
+        ):
+            return action in _QUIET_ACTIONS
+    return warnings.defaultaction in _QUIET_ACTIONS
 
 
 def clear_message_cache() -> None:
-    _messages.clear()
+    with _lock:
+        for entry in _sites.values():
+            entry.message = None
 
 
 def usage_snapshot() -> dict[str, Any]:
@@ -164,21 +220,26 @@ def usage_snapshot() -> dict[str, Any]:
     Each entry has ``count``, ``first_caller`` (``path:line``) and ``callers``
     (``path:line`` -> count).
     """
+    apis: dict[str, dict[str, Any]] = {}
     with _lock:
-        apis = {
-            key: {
-                "count": u.count,
-                "first_caller": u.first_caller,
-                "callers": dict(sorted(u.callers.items())),
-            }
-            for key, u in sorted(_usage.items())
-        }
+        for (_, filename, line), entry in sorted(_sites.items(), key=lambda kv: kv[0][1:]):
+            first_file, first_line = _first[entry.key]
+            found = apis.setdefault(
+                entry.key,
+                {"count": 0, "first_caller": f"{first_file}:{first_line}", "callers": {}},
+            )
+            found["count"] += entry.count
+            callers = found["callers"]
+            caller = f"{filename}:{line}"
+            callers[caller] = callers.get(caller, 0) + entry.count
+    apis = {key: apis[key] for key in sorted(apis)}
     return {"format": USAGE_FORMAT, "total": sum(e["count"] for e in apis.values()), "apis": apis}
 
 
 def reset_usage() -> None:
     with _lock:
-        _usage.clear()
+        _sites.clear()
+        _first.clear()
 
 
 def _merged(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from compat._delegate import unified_call
+from compat._mapping import unified_call
 
 
 def call(api: str, method: str, legacy_self: Any = None, receiver: Any = None, **values: Any):
@@ -155,3 +155,51 @@ def test_expanded_data_that_is_not_a_dict_raises() -> None:
 def test_a_method_the_plan_marks_manual_is_not_mapped() -> None:
     with pytest.raises(LookupError, match="by hand"):
         call("bridge", "create_user_emitter", user_context=None)
+
+
+def _samples(api: str, method: str) -> list[dict[str, Any]]:
+    """Bound legacy arguments: required only, then each optional one given in turn."""
+    from compat._mapping import REQUIRED, compiled
+
+    defaults = compiled(api, method).defaults
+    base = {n: (f"v-{n}" if d is REQUIRED else d) for n, d in defaults.items()}
+    samples = [base]
+    for name, default in defaults.items():
+        if default is not REQUIRED:
+            samples.append({**base, name: {"given": name} if default is None else f"x-{name}"})
+    samples.append({n: (v if defaults[n] is REQUIRED else f"all-{n}") for n, v in base.items()})
+    return samples
+
+
+def _outcome(build: Any, values: dict[str, Any], legacy: Any, receiver: Any) -> Any:
+    try:
+        target, kwargs = build(values, legacy, receiver)
+    except TypeError as exc:
+        return ("raised", str(exc))
+    return (target.name, kwargs)
+
+
+@pytest.mark.parametrize(
+    ("api", "method"),
+    [
+        (api.id, method)
+        for api in __import__("codemods.plan", fromlist=["load_plan"]).load_plan().apis.values()
+        for method, mapping in api.methods.items()
+        if not mapping.manual
+    ],
+)
+def test_the_generated_build_agrees_with_the_generic_one(api: str, method: str) -> None:
+    from compat._fastpath import specialise
+    from compat._mapping import compiled
+
+    plan = compiled(api, method)
+    fast = specialise(plan)
+    if fast is None:  # only these keep the generic build
+        assert plan.event_param or plan.expand or plan.manual
+        return
+    legacy = SimpleNamespace(name="agent-x", _compat_agent_name=lambda: None)
+    for receiver in (SimpleNamespace(agent_name=None), SimpleNamespace(agent_name="bound")):
+        for values in _samples(api, method):
+            assert _outcome(fast, values, legacy, receiver) == _outcome(
+                plan.build, values, legacy, receiver
+            ), values

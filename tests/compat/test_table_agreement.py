@@ -15,7 +15,7 @@ import pytest
 
 import compat
 from codemods.plan import Api, Plan, default_plan_path, load_plan
-from compat import _delegate
+from compat import _mapping
 from compat._plan import current_plan
 from compat.agent_websocket_bridge import AgentWebSocketBridge
 from target_emitter import RecordingManager, UnifiedWebSocketEmitter
@@ -108,9 +108,9 @@ def test_every_automatic_mapping_compiles_against_the_unified_api(api_id: str, m
     mapping = PLAN.apis[api_id].methods[method]
     if mapping.manual:
         with pytest.raises(LookupError, match="by hand"):
-            _delegate.compiled(api_id, method)
+            _mapping.compiled(api_id, method)
     else:
-        compiled = _delegate.compiled(api_id, method)
+        compiled = _mapping.compiled(api_id, method)
         assert compiled.target.name == mapping.target
 
 
@@ -157,7 +157,7 @@ manual_if = { note = "no unified keyword" }
     )
     values = {"run_id": "r9", "agent_name": "a", "tool": "grep", "args": {"x": 1}, "note": "hi"}
 
-    call = _delegate.unified_call("bridge", "notify_tool_started", values)
+    call = _mapping.unified_call("bridge", "notify_tool_started", values)
 
     assert call.target.name == "emit_tool_executing"
     assert call.kwargs == {
