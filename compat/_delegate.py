@@ -53,13 +53,19 @@ def legacy_call(
     return start(plan, legacy_self, values, on_failure or plan.on_failure)
 
 
-def shim_call(legacy_self: Any, method: str, values: Mapping[str, Any]) -> Any:
-    """``legacy_call`` for a shim method's one line, ``return self._legacy("name", locals())``."""
+def shim_call(legacy_self: Any, method: str, values: Mapping[str, Any], stacklevel: int = 4) -> Any:
+    """``legacy_call`` for a shim method's one line, ``return self._legacy("name", locals())``.
+
+    ``stacklevel`` 4 counts report_use, this, the shim method, and its caller.
+    """
     api_id = legacy_self._compat_api
     plan = _compiled.get((api_id, method)) or compiled(api_id, method)
-    # stacklevel 4: report_use, this, the shim method, its caller.
     report_use(
-        plan.key, api_id, method_message, (api_id, method, legacy_self._compat_legacy_name), 4
+        plan.key,
+        api_id,
+        method_message,
+        (api_id, method, legacy_self._compat_legacy_name),
+        stacklevel,
     )
     return start(plan, legacy_self, values, plan.on_failure)
 

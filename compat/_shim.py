@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any, ClassVar, TypeVar
 
 from compat import _delegate, _plan
@@ -103,11 +103,15 @@ class CompatEmitter(UnifiedWebSocketEmitter):
                 f"({getattr(getattr(type(self), method), '__compat_legacy__', '?')}) or the "
                 f"unified keywords of UnifiedWebSocketEmitter.{method}: {exc}"
             ) from None
-        self._compat_observe(method, values)
-        return _delegate.legacy_call(self._compat_api, method, self, values, stacklevel=4)
+        observe = self._compat_observe
+        if observe is not None:
+            observe(method, values)
+        # report_use, shim_call, _dual, the dual method, its caller: stacklevel 5.
+        return _delegate.shim_call(self, method, values, 5)
 
-    def _compat_observe(self, method: str, values: Mapping[str, Any]) -> None:
-        """Hook: a shim that must remember something from its legacy calls overrides this."""
+    # Hook: a shim that must remember something from its legacy dual-shape calls
+    # defines ``_compat_observe(self, method, values)``.
+    _compat_observe: ClassVar[Callable[..., None] | None] = None
 
 
 def report_constructor(api_id: str, legacy_path: str, legacy_name: str, stacklevel: int) -> None:
