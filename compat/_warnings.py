@@ -325,9 +325,9 @@ def install_filter() -> None:
     if not sys.warnoptions:
         warnings.filterwarnings("default", category=EmitterMigrationWarning)
         return
-    hide = ("ignore", None, DeprecationWarning, None, 0)
-    index = filters.index(hide) if hide in filters else len(filters)
-    filters.insert(index, entry)
+    # Each -W option put one filter at the front (fewer if some were duplicates):
+    # ours goes right behind them, ahead of Python's default "ignore DeprecationWarning".
+    filters.insert(min(len(sys.warnoptions), len(filters)), entry)
     mutated = getattr(warnings, "_filters_mutated", None)
     if mutated is not None:  # invalidates the per-module "already shown" registries
         mutated()

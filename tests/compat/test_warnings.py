@@ -197,12 +197,43 @@ def test_by_default_each_call_site_warns_once(bridge: AgentWebSocketBridge) -> N
     assert compat.usage_snapshot()["apis"]["bridge.notify_agent_started"]["count"] == 4
 
 
-def _run_script(tmp_path: Path, body: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def test_a_filter_that_shows_every_warning_is_honoured(bridge: AgentWebSocketBridge) -> None:
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.resetwarnings()
+        _warnings.install_filter()
+
+        async def calls() -> None:
+            for _ in range(2):
+                await bridge.notify_agent_started("r1", "a")
+            warnings.simplefilter("always", EmitterMigrationWarning)  # the filters changed
+            for _ in range(2):
+                await bridge.notify_agent_started("r1", "a")
+
+        asyncio.run(calls())
+
+    assert len(ours(seen)) == 1 + 2
+
+
+def test_a_warnings_error_filter_raises_at_every_call(bridge: AgentWebSocketBridge) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", EmitterMigrationWarning)
+        for _ in range(2):
+            with pytest.raises(EmitterMigrationWarning):
+                bridge.notify_agent_started("r1", "a")
+
+
+def _run_script(
+    tmp_path: Path, body: str, env: dict[str, str], options: tuple[str, ...] = ()
+) -> subprocess.CompletedProcess[str]:
     (tmp_path / "legacy_user.py").write_text(textwrap.dedent(body), encoding="utf-8")
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith("EMITTER_MIGRATE")}
+    full_env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("EMITTER_MIGRATE", "PYTHONWARNINGS"))
+    }
     full_env.update(env, PYTHONPATH=str(tmp_path))
     return subprocess.run(
-        [sys.executable, "-c", "import legacy_user"],
+        [sys.executable, *options, "-c", "import legacy_user"],
         cwd=tmp_path,
         env=full_env,
         capture_output=True,
@@ -240,6 +271,19 @@ def test_a_plain_python_process_shows_each_call_site_once(tmp_path: Path) -> Non
         f"{tmp_path / 'legacy_user.py'}:11",
         f"{tmp_path / 'legacy_user.py'}:12",
     ]
+
+
+def test_warning_options_on_the_command_line_still_decide(tmp_path: Path) -> None:
+    hidden = _run_script(tmp_path, LEGACY_USER, {}, ("-W", "ignore::DeprecationWarning"))
+    fatal = _run_script(tmp_path, LEGACY_USER, {}, ("-W", "error::DeprecationWarning"))
+    unrelated = _run_script(tmp_path, LEGACY_USER, {}, ("-W", "error::ResourceWarning"))
+
+    assert unrelated.returncode == 0, unrelated.stderr
+    assert unrelated.stderr.count("EmitterMigrationWarning") == 3  # once per call site
+    assert hidden.returncode == 0, hidden.stderr
+    assert "EmitterMigrationWarning" not in hidden.stderr
+    assert fatal.returncode != 0
+    assert "EmitterMigrationWarning: AgentWebSocketBridge() is deprecated" in fatal.stderr
 
 
 def test_error_mode_from_the_environment_raises_at_the_first_legacy_use(tmp_path: Path) -> None:
