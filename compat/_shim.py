@@ -33,7 +33,6 @@ def _mark_coroutine(function: F) -> F:
 
 def legacy_method(function: F) -> F:
     """Mark a deprecated legacy method (its body is one call into the delegation)."""
-    function.__compat_legacy__ = True  # type: ignore[attr-defined]
     return _mark_coroutine(function)
 
 
