@@ -15,7 +15,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -29,7 +29,7 @@ Echo = Callable[[str], None]  # prints one line
 # The legacy library the app is migrated off: never in the paths (see demo_app/README.md).
 LIBRARY = "netra_backend"
 USAGE_ENV = "EMITTER_MIGRATE_COMPAT_USAGE"
-_COPY_IGNORE = shutil.ignore_patterns("__pycache__", ".pytest_cache", "*.pyc")
+_COPY_IGNORE = shutil.ignore_patterns("__pycache__", ".*", "*.pyc")
 
 
 @dataclass(frozen=True)
@@ -47,13 +47,16 @@ class DemoResult:
     manual: list[Site]
     errors: list[FileError]
     usage: dict[str, object] | None
+    # Compat calls from files where the plan reported no manual site: every site there
+    # was meant to be automatic, so any use left is a migration bug.
+    unexplained: list[str] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:
         if self.errors:
             return 2
         ok = self.before.passed and self.after is not None and self.after.passed
-        return 0 if ok else 1
+        return 0 if ok and not self.unexplained else 1
 
 
 def run_demo(
@@ -129,13 +132,16 @@ def _demo(copy: Path, plan: Plan, jobs: int, echo: Echo) -> DemoResult:
         echo(after.output)
     usage = _read_usage(usage_file)
 
-    result = DemoResult(before, after, _count(sites, AUTO), _manual(sites), errors, usage)
-    _summary(result, echo)
+    prefix = f"{copy}{os.sep}"
+    manual = _manual(sites)
+    unexplained = _unexplained(usage, {s.path for s in manual}, prefix)
+    result = DemoResult(before, after, _count(sites, AUTO), manual, errors, usage, unexplained)
+    _summary(result, echo, prefix)
     return result
 
 
 def _migratable(path: Path) -> bool:
-    return path.is_dir() or path.suffix == ".py"
+    return not path.name.startswith(".") and (path.is_dir() or path.suffix == ".py")
 
 
 def _texts(root: Path) -> dict[str, str]:
@@ -187,7 +193,19 @@ def _read_usage(path: Path) -> dict[str, object] | None:
     return data if isinstance(data, dict) else None
 
 
-def _summary(result: DemoResult, echo: Echo) -> None:
+def _unexplained(usage: dict[str, object] | None, manual_files: set[str], prefix: str) -> list[str]:
+    apis = usage.get("apis", {}) if usage else {}
+    out = []
+    for name, entry in sorted(apis.items() if isinstance(apis, dict) else []):
+        callers = entry.get("callers", {}) if isinstance(entry, dict) else {}
+        for caller in sorted(callers):
+            rel = str(caller).removeprefix(prefix)
+            if rel != caller and rel.rsplit(":", 1)[0] not in manual_files:
+                out.append(f"{name} from {rel}")
+    return out
+
+
+def _summary(result: DemoResult, echo: Echo, prefix: str) -> None:
     echo("== summary ==")
     echo(f"   sites rewritten by the plan: {result.rewritten}")
     echo(f"   sites left to a developer: {len(result.manual)}")
@@ -203,8 +221,10 @@ def _summary(result: DemoResult, echo: Echo) -> None:
             for name, entry in sorted(apis.items()):
                 count = entry.get("count") if isinstance(entry, dict) else entry
                 first = entry.get("first_caller") if isinstance(entry, dict) else None
-                where = f" (first from {first})" if first else ""
+                where = f" (first from {str(first).removeprefix(prefix)})" if first else ""
                 echo(f"     {name}: {count}{where}")
+    for line in result.unexplained:
+        echo(f"   compat use left where every site was automatic: {line}")
     if result.errors:
         echo(f"   files that failed: {len(result.errors)}")
     verdict = "tests pass before and after" if result.exit_code == 0 else "demo FAILED"
