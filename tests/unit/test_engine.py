@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -350,3 +351,23 @@ def test_override_restores_the_previous_class():
         with override("imports", Other):
             assert get_codemod("imports") is Other
         assert get_codemod("imports") is FakeImports
+
+
+def test_real_codemods_give_identical_output_for_any_jobs_and_cache(tmp_path):
+    """The same property with the real stages, on the small app of a golden case."""
+    source = Path(__file__).parents[1] / "golden" / "plan_full_small_app" / "input"
+    shutil.copytree(source, tmp_path / "tree")
+    tree = tmp_path / "tree"
+    cache = tmp_path / "cache"
+    seen = []
+    for jobs, use_cache in ((1, False), (2, False), (2, True), (2, True)):
+        for mode in ("scan", "diff"):
+            report = run_stages(
+                [tree], PLAN, ["all"], mode=mode, root=tree, jobs=jobs,
+                use_cache=use_cache, cache_dir=cache,
+            )  # fmt: skip
+            seen.append((mode, _fingerprint(report)))
+    for mode in ("scan", "diff"):
+        results = [r for m, r in seen if m == mode]
+        assert all(r == results[0] for r in results), mode
+    assert len(next(r for m, r in seen if m == "diff")[2]) == 3
