@@ -163,12 +163,18 @@ def report_use(
         message = entry.message = describe(*describe_args, site[1])
     if current == "error":
         raise EmitterMigrationWarning(f"{message} [called from {site[1]}:{site[2]}]")
-    state = _filter_state()
-    if entry.shown_under is state:
-        return  # warnings.warn would find this site in its registry and stay quiet
+    shown = entry.shown_under
+    if shown is not None:
+        filters = warnings.filters
+        if (
+            filters is shown[0]
+            and len(filters) == shown[1]
+            and (filters[0] if filters else None) is shown[2]
+        ):
+            return  # warnings.warn would find this site in its registry and stay quiet
     warnings.warn(message, EmitterMigrationWarning, stacklevel=stacklevel)
     quiet = _quiet_after_first(frame.f_globals.get("__name__"), message, site[2])
-    entry.shown_under = state if quiet else None
+    entry.shown_under = _filter_state() if quiet else None
 
 
 # ------------------------------------------------------- already shown here ----
@@ -179,20 +185,15 @@ def report_use(
 # catch_warnings swaps the list). After a catch_warnings() block Python would show
 # each site once more; this does not.
 _QUIET_ACTIONS: Final = frozenset({"default", "module", "once", "ignore"})
-_state: tuple[Any, ...] = ((), 0, None)
 
 
 def _filter_state() -> tuple[Any, ...]:
-    """The same object for as long as the warning filters are unchanged."""
-    global _state
+    """What report_use compares to tell that the warning filters are unchanged.
+
+    Strong references: what is compared by identity must not be freed and reused.
+    """
     filters = warnings.filters
-    first = filters[0] if filters else None
-    state = _state
-    if filters is state[0] and len(filters) == state[1] and first is state[2]:
-        return state
-    # Strong references: what we compare by identity must not be freed and reused.
-    _state = (filters, len(filters), first)
-    return _state
+    return (filters, len(filters), filters[0] if filters else None)
 
 
 def _quiet_after_first(module: Any, message: str, lineno: int) -> bool:
