@@ -116,7 +116,7 @@ class CompatEmitter(UnifiedWebSocketEmitter):
 def report_constructor(api_id: str, legacy_path: str, legacy_name: str, stacklevel: int) -> None:
     """Count and warn for a legacy constructor/factory/function, counted as ``api.legacy_name``.
 
-    ``legacy_path`` ends a key of the plan's [constructors]. ``stacklevel`` 1 is the
+    ``legacy_path`` is a key of the plan's [constructors]. ``stacklevel`` 1 is the
     function calling this (the legacy constructor), 2 its caller.
     """
     report_use(
@@ -174,7 +174,7 @@ def init_view(
     """Make ``shim`` a view of ``source`` (one seq, order, metrics), like ``source.bind``.
 
     ``bind`` always returns a plain emitter; a shim must stay its own class, so this
-    copies what ``bind`` copies. tests/compat checks it still matches ``bind``.
+    copies what ``bind`` copies (tests/compat/test_legacy_behaviour.py checks the two agree).
     """
     view = source.bind(run_id=run_id, thread_id=thread_id)
     for slot in ("_family", "_thread_id", "_run_id", "_agent_name"):

@@ -351,3 +351,27 @@ def test_a_dual_shape_method_rejects_a_mix_of_both_forms(
 
     with pytest.raises(TypeError, match=r"either the legacy arguments \(agent_name, agent_desc"):
         emitter.emit_agent_started("a", run_id="r2")
+
+
+def test_a_shim_made_a_view_of_an_emitter_is_what_bind_would_give(
+    manager: RecordingManager,
+) -> None:
+    from compat._shim import init_view
+
+    source = UnifiedWebSocketEmitter(manager, "u1", thread_id="t0", run_id="r0")
+    source = source.bind(agent_name="triage")
+    shim = UserWebSocketEmitter.__new__(UserWebSocketEmitter)
+    init_view(shim, source, thread_id="t1", run_id="r1", request_id="q1")
+    bound = source.bind(thread_id="t1", run_id="r1")
+
+    assert (shim.manager, shim.metrics, shim.retry) == (bound.manager, bound.metrics, bound.retry)
+    assert (shim.user_id, shim.thread_id, shim.run_id) == (bound.user_id, "t1", "r1")
+    assert (shim.agent_name, shim.request_id) == ("triage", "q1")
+
+    async def both() -> None:
+        await source.emit_progress(progress=1)
+        await shim.emit_progress(progress=2)
+        await bound.emit_progress(progress=3)
+
+    run(both())
+    assert [m["seq"] for _, m in manager.sent] == [1, 2, 3]
