@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -363,10 +364,26 @@ class Resolver:
         self._scope_of: dict[cst.CSTNode, _Scope] = {}
         self._memo: dict[int, Receiver] = {}
         self._busy: set[int] = set()
+        self.calls_legacy_name = False  # some `x.m` names a legacy method
+        # Name nodes outside imports, by value (member and keyword names included).
+        self.name_counts: Counter[str] = Counter()
 
     def run(self, module: cst.Module) -> Resolver:
         module.visit(_Collector(self))
         return self
+
+    @property
+    def mentions_legacy(self) -> bool:
+        """Whether the module names a legacy method or imports anything the plan knows
+        (after `run`): if not, no stage has anything to do in it."""
+        if self.calls_legacy_name:
+            return True
+        names = self.names
+        return any(
+            p in names.symbols or p in names.classes or p in names.modules
+            for paths in self.imports.values()
+            for p in paths
+        )
 
     # -- names
     def qualified(self, node: cst.CSTNode) -> str | None:
@@ -710,7 +727,7 @@ class _Collector(cst.CSTVisitor):
         return None
 
     # -- imports
-    def visit_Import(self, node: cst.Import) -> None:
+    def visit_Import(self, node: cst.Import) -> bool:
         for alias in node.names:
             dotted = code(alias.name)
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
@@ -718,8 +735,9 @@ class _Collector(cst.CSTVisitor):
             else:
                 root = dotted.split(".")[0]
                 self.r.imports.setdefault(root, []).append(root)
+        return False  # the names in an import are not references
 
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
         rest = code(node.module) if node.module is not None else ""
         level = len(node.relative)
         src = (
@@ -728,13 +746,14 @@ class _Collector(cst.CSTVisitor):
         if isinstance(node.names, cst.ImportStar):
             for name in self.r.names.modules.get(src, ()):
                 self.r.imports.setdefault(name, []).append(f"{src}.{name}")
-            return
+            return False
         for alias in node.names:
             name = code(alias.name)
             local = name
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
                 local = alias.asname.name.value
             self.r.imports.setdefault(local, []).append(f"{src}.{name}")
+        return False
 
     # -- classes and functions
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
@@ -893,9 +912,12 @@ class _Collector(cst.CSTVisitor):
     # -- where each expression sits
     def visit_Name(self, node: cst.Name) -> None:
         self.r._scope_of[node] = self.scope
+        self.r.name_counts[node.value] += 1
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         self.r._scope_of[node] = self.scope
+        if node.attr.value in self.r.plan.legacy_method_names:
+            self.r.calls_legacy_name = True
 
     def visit_Call(self, node: cst.Call) -> None:
         self.r._scope_of[node] = self.scope

@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 
 import libcst as cst
+from libcst._nodes.internal import CodegenState
 
 from codemods.binding import Refusal, keyword_args, map_call, target_params
 from codemods.import_edit import (
@@ -137,6 +139,12 @@ def _caught_names(handler: cst.ExceptHandler) -> set[str] | None:
 
 class CallsCodemod(StageCodemod):
     name = "calls"
+    METADATA_DEPENDENCIES = ()
+
+    @classmethod
+    def get_inherited_dependencies(cls) -> frozenset[type]:  # type: ignore[override]
+        # Not the base's PositionProvider: positions are resolved lazily, see `position`.
+        return frozenset()
 
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
@@ -156,11 +164,14 @@ class CallsCodemod(StageCodemod):
         self.imports: list[tuple[str, str]] = []  # (legacy or shim module, local name)
         self.source: cst.Module | None = None
         self.runtime_heads: set[str] = set()  # target names used outside annotations
+        self.replaced: list[str] = []  # legacy class names the retargets replaced
         self.blocked: set[str] = set()  # APIs with manual method sites in this file
         self.retargets: list[_Retarget] = []
         self.constructed: list[_Retarget] = []  # constructor rewrites, undoable
-        self.used_as_legacy: dict[str, str] = {}  # API -> a manual call that may need it
-        self._lines: list[str] | None = None
+        self.used_as_legacy: dict[str, cst.CSTNode] = {}  # API -> a call that may need it
+        self.site_nodes: dict[int, cst.CSTNode] = {}  # id(placeholder site) -> its node
+        self.statements: list[cst.SimpleStatementLine] = []  # the one we are inside
+        self.indents: list[str] = []  # indentation of the blocks we are inside
         self._legacy_modules = set(self.plan.legacy_modules) | {
             a.shim_module for a in self.plan.apis.values()
         }
@@ -173,34 +184,62 @@ class CallsCodemod(StageCodemod):
     def visit_Module(self, node: cst.Module) -> bool:
         self.resolver.run(node)
         self.source = node
-        return True
+        return self.resolver.mentions_legacy  # nothing to rewrite or report: skip the walk
+
+    def report(
+        self, node: cst.CSTNode, kind: str, symbol: str, status: str, reason: str = ""
+    ) -> None:
+        # Positions are filled in at the end, in one cheap pass (see _place_sites).
+        site = Site(self.ctx.path, 0, 0, kind, symbol, status, reason, self.ctx.stage)
+        self.site_nodes[id(site)] = node
+        self.ctx.sites.append(site)
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
         undo = [r for r in self.retargets if r.apis & self.blocked]
         kept = [c for c in self.constructed if c.apis & set(self.used_as_legacy)]
         if undo or kept:
             updated_node = self._undo(updated_node, undo + kept)
-            for c in kept:
-                (api,) = c.apis
-                old = c.sites[0]
-                self.ctx.sites.append(
-                    Site(
-                        old.path,
-                        old.line,
-                        old.col,
-                        old.kind,
-                        old.symbol,
-                        MANUAL,
-                        f"the object it builds may still be called through legacy methods "
-                        f"({self.used_as_legacy[api]}), which the unified emitter does not "
-                        "have: migrate those calls first, then re-run",
-                        old.stage,
-                    )
+        kept_nodes = [self.site_nodes[id(c.sites[0])] for c in kept]
+        needing = [self.used_as_legacy[api] for c in kept for api in c.apis]
+        where = self._place_sites([*kept_nodes, *needing])
+        for c, node in zip(kept, kept_nodes, strict=True):
+            (api,) = c.apis
+            line = where[id(self.used_as_legacy[api])][0]
+            call = code(self.used_as_legacy[api]).splitlines()[0]
+            self.ctx.sites.append(
+                replace(
+                    c.sites[0],
+                    line=where[id(node)][0],
+                    col=where[id(node)][1],
+                    status=MANUAL,
+                    reason=f"the object it builds may still be called through legacy methods "
+                    f"(line {line}: `{call}`), which the unified emitter does not have: "
+                    "migrate those calls first, then re-run",
                 )
-            self.ctx.sites.sort(key=lambda site: (site.line, site.col))
+            )
+        self.ctx.sites.sort(key=lambda site: (site.line, site.col))
         if not self.changed:
             return updated_node
         return self._switch_imports(original_node, updated_node)
+
+    def _place_sites(self, extra: list[cst.CSTNode]) -> dict[int, tuple[int, int]]:
+        """Give this stage's sites their positions (one codegen pass over the original
+        module); returns the positions of `extra` nodes too."""
+        nodes = [*self.site_nodes.values(), *extra]
+        if not nodes or self.source is None:
+            return {}
+        text, offsets = _node_offsets(self.source, nodes, self.source)
+        where = {k: _line_col(text, off) for k, off in offsets.items()}
+        placed = []
+        for site in self.ctx.sites:
+            node = self.site_nodes.get(id(site))
+            if node is not None and id(node) in where:
+                line, col = where[id(node)]
+                site = replace(site, line=line, col=col)
+            placed.append(site)
+        self.ctx.sites[:] = placed
+        self.site_nodes.clear()
+        return where
 
     def _undo(self, module: cst.Module, undo: list[_Retarget]) -> cst.Module:
         """Put back the legacy class in annotations/specs of APIs that keep manual sites."""
@@ -218,11 +257,23 @@ class CallsCodemod(StageCodemod):
     # ------------------------------------------------------- bookkeeping ----
     def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
         self.blocks.append(id(node))
+        default = self.source.default_indent if self.source is not None else "    "
+        self.indents.append(default if node.indent is None else node.indent)
 
     def leave_IndentedBlock(
         self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
     ) -> cst.IndentedBlock:
         self.blocks.pop()
+        self.indents.pop()
+        return updated_node
+
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
+        self.statements.append(node)
+
+    def leave_SimpleStatementLine(
+        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
+    ) -> cst.SimpleStatementLine:
+        self.statements.pop()
         return updated_node
 
     def visit_SimpleStatementSuite(self, node: cst.SimpleStatementSuite) -> None:
@@ -301,8 +352,7 @@ class CallsCodemod(StageCodemod):
     def _still_legacy(self, api_id: str, node: cst.CSTNode) -> None:
         """Objects of `api_id` built in this file may reach this legacy call: keep building
         the legacy (shim) object until it is migrated."""
-        line, _ = self.position(node)
-        self.used_as_legacy.setdefault(api_id, f"line {line}: `{code(node).splitlines()[0]}`")
+        self.used_as_legacy.setdefault(api_id, node)
 
     def _guard(self) -> str | None:
         inside = set(self.blocks)
@@ -371,37 +421,38 @@ class CallsCodemod(StageCodemod):
             "if it is no legacy emitter, nothing to do"
         )
 
-    def _line(self, line: int) -> str | None:
-        if self.source is None:
-            return None
-        if self._lines is None:
-            self._lines = self.source.code.splitlines()
-        return self._lines[line - 1] if 0 < line <= len(self._lines) else None
-
     def _fit(self, original: cst.Call, new: cst.Call) -> cst.Call:
         """One argument a line (trailing comma) when the rewrite grew a call past the line
         limit: a one-line call, or a hanging call with all its arguments on one line."""
-        if not new.args or self.source is None:
+        if not new.args or self.source is None or not self.statements:
+            return new  # (calls in compound-statement headers keep their layout)
+        text, offsets = _node_offsets(
+            self.statements[-1], [original, *original.args[:1]], self.source, self.indents
+        )
+        if id(original) not in offsets:
             return new
-        line, col = self.position(original)
-        text = self._line(line)
-        if text is None:
-            return new
-        indent = text[: len(text) - len(text.lstrip())]
+        line, col = _line_text(text, offsets[id(original)])
+        indent = line[: len(line) - len(line.lstrip())]
         old_code, new_code = code(original), code(new)
         if "\n" not in old_code:
-            if "\n" in new_code or len(text) - len(old_code) + len(new_code) <= _MAX_LINE:
+            if "\n" in new_code or len(line) - len(old_code) + len(new_code) <= _MAX_LINE:
                 return new
-            before, after = text[: col - 1], text[col - 1 + len(old_code) :]
+            before, after = line[: col - 1], line[col - 1 + len(old_code) :]
             # Only a call that ends its line and sits in no bracket opened on that line: a
             # nested one would need its enclosing call split instead.
             if not _TAIL.match(after) or before.count("(") > before.count(")"):
                 return new
             inner = indent + self.source.default_indent
         else:
-            inner = self._hanging_indent(original, new)
-            if inner is None:
+            first = offsets.get(id(original.args[0])) if original.args else None
+            found = (
+                self._hanging_indent(original, new, _line_text(text, first))
+                if first is not None
+                else None
+            )
+            if found is None:
                 return new
+            inner = found
 
         def newline(ws: str) -> cst.ParenthesizedWhitespace:
             return cst.ParenthesizedWhitespace(
@@ -421,12 +472,12 @@ class CallsCodemod(StageCodemod):
         args[-1] = args[-1].with_changes(comma=cst.Comma(whitespace_after=newline(indent)))
         return new.with_changes(whitespace_before_args=newline(inner), args=args)
 
-    def _hanging_indent(self, original: cst.Call, new: cst.Call) -> str | None:
+    def _hanging_indent(
+        self, original: cst.Call, new: cst.Call, first_arg: tuple[str, int]
+    ) -> str | None:
         """For `f(\n    a, b\n)` whose one argument line the rewrite made too long: that
         line's indentation. None for any other layout."""
-        if not original.args or not isinstance(
-            original.whitespace_before_args, cst.ParenthesizedWhitespace
-        ):
+        if not isinstance(original.whitespace_before_args, cst.ParenthesizedWhitespace):
             return None
         if any("\n" in code(a.value) for a in original.args) or any(
             isinstance(a.comma, cst.Comma)
@@ -434,9 +485,8 @@ class CallsCodemod(StageCodemod):
             for a in original.args[:-1]
         ):
             return None
-        line, col = self.position(original.args[0])
-        text = self._line(line)
-        if text is None or text[: col - 1].strip():
+        line, col = first_arg
+        if line[: col - 1].strip():
             return None
         bare = [
             code(a.with_changes(comma=cst.MaybeSentinel.DEFAULT, whitespace_after_arg=_NO_SPACE))
@@ -445,7 +495,7 @@ class CallsCodemod(StageCodemod):
         if any("\n" in b for b in bare):
             return None
         width = col - 1 + sum(len(b) for b in bare) + 2 * (len(bare) - 1)
-        return text[: col - 1] if width > _MAX_LINE else None
+        return line[: col - 1] if width > _MAX_LINE else None
 
     # ------------------------------------------------------------ calls ----
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
@@ -847,6 +897,7 @@ class CallsCodemod(StageCodemod):
             api = self._legacy_class(expr)
             if api is not None:
                 found.append((code(expr), api))
+                self.replaced.append((_chain_text(expr) or "").split(".")[0])
                 ref = self._target_ref(self.plan.target_class)
                 if not expr.lpar:
                     return ref
@@ -907,7 +958,8 @@ class CallsCodemod(StageCodemod):
 
     # ---------------------------------------------------- import switch ----
     def _switch_imports(self, original: cst.Module, updated: cst.Module) -> cst.Module:
-        before = names_used(original)
+        # Referenced before the rewrite (or only inside string annotations it replaced).
+        before = self.resolver.name_counts + Counter(self.replaced)
         after = names_used(updated)
         created = Counter(n.value for n in self.created)
         for _, heads in self.created_strings.values():
@@ -919,16 +971,17 @@ class CallsCodemod(StageCodemod):
             for path, local in dict.fromkeys(self.imports)
             if before[local] > 0 and after[local] - created[local] <= 0
         ]
-        sources = _ImportSources()
-        updated.visit(sources)
         target = self.plan.target_module
         dotted: set[str] = set()
         for head in sorted(created):
             # The target's name stays taken by another import or a module-level binding.
+            # (This stage adds no import but the target's, so the original ones tell.)
             other = {
                 src
-                for module, src in sources.sources.get(head, set())
-                if (module, head) not in drop and src != f"{target}.{head}"
+                for src in self.resolver.imports.get(head, ())
+                if (src.rpartition(".")[0], head) not in drop
+                and (src, head) not in drop
+                and src != f"{target}.{head}"
             }
             if other or head in self.resolver.module_scope.bindings:
                 dotted.add(head)
@@ -942,9 +995,80 @@ class CallsCodemod(StageCodemod):
             if head not in self.runtime_heads:
                 placed = _add_in_type_checking(module, drop, target, head)
             module = placed or add_from_import(module, target, head)
+        by_path: dict[str, set[str]] = {}
         for path, local in drop:
-            module = remove_import_names(module, path, {local})
+            by_path.setdefault(path, set()).add(local)
+        for path, names in by_path.items():
+            module = remove_import_names(module, path, names)
         return module
+
+
+@dataclass
+class _Starts(CodegenState):
+    """Codegen that notes where chosen nodes start, as PositionProvider would place them
+    (after their parentheses and leading whitespace), and nothing else: far cheaper than
+    positions for every node."""
+
+    wanted: frozenset[int] = frozenset()
+    starts: dict[int, int] = field(default_factory=dict)  # node id -> token index
+
+    def before_codegen(self, node: cst.CSTNode) -> None:
+        if id(node) in self.wanted:
+            self.starts[id(node)] = len(self.tokens)
+
+    @contextmanager
+    def record_syntactic_position(
+        self,
+        node: cst.CSTNode,
+        *,
+        start_node: cst.CSTNode | None = None,
+        end_node: cst.CSTNode | None = None,
+    ) -> Iterator[None]:
+        if id(node) in self.wanted and start_node is None:
+            self.starts[id(node)] = len(self.tokens)
+        yield
+
+
+def _node_offsets(
+    root: cst.CSTNode, nodes: Iterable[cst.CSTNode], module: cst.Module, indent: Sequence[str] = ()
+) -> tuple[str, dict[int, int]]:
+    """The code of `root` (inside blocks indented by `indent`) and where each node starts
+    in it (character offset)."""
+    state = _Starts(
+        default_indent=module.default_indent,
+        default_newline=module.default_newline,
+        indent_tokens=list(indent),
+        wanted=frozenset(id(n) for n in nodes),
+    )
+    root._codegen(state)
+    ends, total = [], 0
+    for token in state.tokens:
+        ends.append(total)
+        total += len(token)
+    ends.append(total)
+    return "".join(state.tokens), {k: ends[i] for k, i in state.starts.items()}
+
+
+def _line_text(text: str, offset: int) -> tuple[str, int]:
+    """The line of `text` holding `offset`, and the 1-based column of the offset in it."""
+    start = text.rfind("\n", 0, offset) + 1
+    end = text.find("\n", offset)
+    return text[start : end if end >= 0 else len(text)], offset - start + 1
+
+
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of a character offset."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    return text.count("\n", 0, offset) + 1, offset - line_start + 1
+
+
+def _chain_text(node: cst.BaseExpression) -> str | None:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        head = _chain_text(node.value)
+        return f"{head}.{node.attr.value}" if head else None
+    return None
 
 
 def _is_type_checking(stmt: cst.BaseStatement) -> bool:
@@ -1082,25 +1206,3 @@ class _RespellText(cst.CSTTransformer):
         if original_node.value in self.names and id(original_node) not in self.members:
             return dotted_expr(f"{self.target}.{original_node.value}")
         return updated_node
-
-
-class _ImportSources(cst.CSTVisitor):
-    """Where the import statements of a module bind each local name from."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.sources: dict[str, set[tuple[str, str]]] = {}  # local -> {(module, dotted)}
-
-    def visit_Import(self, node: cst.Import) -> None:
-        for alias in node.names:
-            dotted = code(alias.name)
-            self.sources.setdefault(alias_local_name(alias), set()).add((dotted, dotted))
-
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        if isinstance(node.names, cst.ImportStar):
-            return
-        module = "." * len(node.relative) + (code(node.module) if node.module else "")
-        for alias in node.names:
-            self.sources.setdefault(alias_local_name(alias), set()).add(
-                (module, f"{module}.{code(alias.name)}")
-            )
