@@ -69,18 +69,26 @@ def main(argv: list[str] | None = None) -> int:
     args, pytest_args = parser.parse_known_args(argv)
     env = {**os.environ, "EMITTER_MIGRATE_FUZZ": args.profile}
     command = [
-        sys.executable, "-m", "pytest", "tests/fuzz", "-p", "no:cacheprovider", "-q",
-        "--hypothesis-show-statistics", *pytest_args,
+        sys.executable, "-m", "pytest", "tests/fuzz", "-p", "no:cacheprovider",
+        "-v", "--hypothesis-show-statistics", *pytest_args,
     ]  # fmt: skip
     print(f"$ EMITTER_MIGRATE_FUZZ={args.profile} {' '.join(command[2:])}", flush=True)
     started = time.monotonic()
-    done = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True)
+    # Streamed, so a run of an hour shows progress and keeps its output if stopped.
+    proc = subprocess.Popen(
+        command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    assert proc.stdout is not None
+    lines = []
+    for line in proc.stdout:
+        sys.stdout.write(line)
+        sys.stdout.flush()
+        lines.append(line)
+    status = proc.wait()
     wall = time.monotonic() - started
-    sys.stdout.write(done.stdout)
-    sys.stderr.write(done.stderr)
-    print("\n" + table(parse_statistics(done.stdout)))
-    print(f"wall time {wall:.0f} s, pytest exit status {done.returncode}")
-    return done.returncode
+    print("\n" + table(parse_statistics("".join(lines))))
+    print(f"wall time {wall:.0f} s, pytest exit status {status}")
+    return status
 
 
 if __name__ == "__main__":
