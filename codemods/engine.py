@@ -22,12 +22,15 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import ctypes
 import hashlib
 import json
 import multiprocessing
 import os
 import pickle
 import re
+import signal
+import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -66,6 +69,9 @@ MODES = ("scan", "write", "diff", "check")
 ProgressFn = Callable[[int, int], None]
 # Below this many files a pool costs more than it saves.
 _MIN_PARALLEL = 4
+# Files per task: small, so an interrupted run never waits long for a worker.
+_MAX_CHUNK = 4
+_PR_SET_PDEATHSIG = 1
 
 
 class EngineError(Exception):
@@ -290,7 +296,19 @@ _WORK: _Work | None = None
 def _init_worker(work: _Work) -> None:
     global _WORK
     ignore_signals_in_worker()
+    _die_with_parent()
     _WORK = work
+
+
+def _die_with_parent() -> None:
+    """Linux: a worker gets SIGKILL when the parent dies, even by SIGKILL (no orphans)."""
+    if not sys.platform.startswith("linux"):
+        return
+    with contextlib.suppress(Exception):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() == 1:  # the parent died before prctl took effect
+            os._exit(1)
 
 
 def _run_chunk(jobs: list[_Job]) -> list[_Outcome]:
@@ -416,7 +434,7 @@ def _execute(
     workers = min(n_jobs, total)
     # Largest files first so no worker is left with a big one at the end.
     order = sorted(range(total), key=lambda i: -jobs[i].size)
-    size = max(1, min(16, total // (workers * 8)))
+    size = max(1, min(_MAX_CHUNK, total // (workers * 8)))
     chunks = [order[i : i + size] for i in range(0, total, size)]
     by_index: dict[int, _Outcome] = {}
     context = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
@@ -436,10 +454,17 @@ def _execute(
                 if progress:
                     progress(len(by_index), total)
         except BaseException:
-            # Ctrl-C / SIGTERM: drop queued chunks; workers finish the one they hold.
-            pool.shutdown(wait=True, cancel_futures=True)
+            _stop(pool)
             raise
     return [by_index[i] for i in range(total)]
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Ctrl-C / SIGTERM: workers only compute (the parent writes), so kill them now."""
+    for process in list(getattr(pool, "_processes", {}).values()):
+        with contextlib.suppress(Exception):
+            process.kill()
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _cached(
@@ -603,15 +628,14 @@ def _shown(path: str, root: Path) -> str:
 
 @contextlib.contextmanager
 def _write_guard(mode: str, root: Path) -> Iterator[None]:
-    """Writing runs hold the tree's lock, and SIGTERM unwinds them like Ctrl-C."""
-    if mode != "write":
-        yield
-        return
+    """SIGTERM unwinds every run like Ctrl-C (so workers are stopped); writing runs
+    also hold the tree's lock."""
     with contextlib.ExitStack() as stack:
-        try:
-            stack.enter_context(run_lock(root))
-        except LockError as exc:
-            raise EngineError(str(exc)) from None
+        if mode == "write":
+            try:
+                stack.enter_context(run_lock(root))
+            except LockError as exc:
+                raise EngineError(str(exc)) from None
         stack.enter_context(graceful_signals())
         yield
 

@@ -6,8 +6,10 @@ import io
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -341,3 +343,58 @@ def test_installed_command_diff_applies_with_git(tmp_path):
         check=False,
     )
     assert after.returncode == 0, after.stdout + after.stderr
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as handle:
+            return [int(x) for x in handle.read().split()]
+    except OSError:
+        return []
+
+
+def _running(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/task"), reason="needs Linux /proc")
+@pytest.mark.parametrize(
+    "sig", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL], ids=["INT", "TERM", "KILL"]
+)
+def test_a_stopped_run_leaves_no_worker_processes(tmp_path, sig):
+    filler = "".join(f"def helper_{i}(x):\n    return x + {i}\n\n" for i in range(150))
+    for i in range(60):
+        write_tree(
+            tmp_path, {f"app/m{i}.py": USER + filler + "bridge.notify_custom('r', 'a', 't', {})\n"}
+        )
+    exe = Path(sys.executable).parent / "emitter-migrate"
+    proc = subprocess.Popen(
+        [str(exe), "scan", "--no-cache", "-j", "2"],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        # A shell may start background jobs with SIGINT ignored; a terminal would not.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    workers: list[int] = []
+    deadline = time.monotonic() + 60
+    while not workers and proc.poll() is None and time.monotonic() < deadline:
+        workers = _children(proc.pid)
+        time.sleep(0.05)
+    assert workers, "the run ended before its workers could be seen"
+    proc.send_signal(sig)
+    code = proc.wait(timeout=30)
+    stderr = proc.stderr.read().decode() if proc.stderr else ""
+    if sig == signal.SIGKILL:
+        assert code == -signal.SIGKILL
+    else:
+        assert code == 130, stderr
+        assert "interrupted: every file is either as it was or fully rewritten" in stderr
+    deadline = time.monotonic() + 10
+    while any(_running(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not [w for w in workers if _running(w)], "worker processes outlived the run"
