@@ -22,17 +22,12 @@ from __future__ import annotations
 
 import ast
 import contextlib
-import ctypes
 import hashlib
 import json
-import multiprocessing
 import os
 import pickle
 import re
-import signal
-import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,11 +39,12 @@ from codemods.cache import ResultCache, cache_key
 from codemods.discover import discover
 from codemods.lock import LockError, run_lock
 from codemods.plan import Plan, Stage
+from codemods.pool import map_jobs
 from codemods.prefilter import TokenMatcher
 from codemods.render import unified_diff
 from codemods.report import AUTO, MANUAL, FileError, Report, Site
 from codemods.resolve import ProjectIndex, build_index, module_name_of
-from codemods.signals import graceful_signals, ignore_signals_in_worker
+from codemods.signals import graceful_signals
 from codemods.source import SourceError, read_source, write_atomic
 from codemods.transforms import CodemodUnavailable, get_codemod
 from codemods.transforms.base import FileContext, StageCodemod, run_codemod
@@ -67,11 +63,6 @@ __all__ = [
 
 MODES = ("scan", "write", "diff", "check")
 ProgressFn = Callable[[int, int], None]
-# Below this many files a pool costs more than it saves.
-_MIN_PARALLEL = 4
-# Files per task: small, so an interrupted run never waits long for a worker.
-_MAX_CHUNK = 4
-_PR_SET_PDEATHSIG = 1
 
 
 class EngineError(Exception):
@@ -290,32 +281,6 @@ class _Work:
     prerequisites: list[tuple[str, type[StageCodemod]]]
 
 
-_WORK: _Work | None = None
-
-
-def _init_worker(work: _Work) -> None:
-    global _WORK
-    ignore_signals_in_worker()
-    _die_with_parent()
-    _WORK = work
-
-
-def _die_with_parent() -> None:
-    """Linux: a worker gets SIGKILL when the parent dies, even by SIGKILL (no orphans)."""
-    if not sys.platform.startswith("linux"):
-        return
-    with contextlib.suppress(Exception):
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-        if os.getppid() == 1:  # the parent died before prctl took effect
-            os._exit(1)
-
-
-def _run_chunk(jobs: list[_Job]) -> list[_Outcome]:
-    assert _WORK is not None, "worker used before _init_worker"
-    return [_process(_WORK, job) for job in jobs]
-
-
 def _process(work: _Work, job: _Job) -> _Outcome:
     """Read, parse once, run the stages; never raises for a problem in the file."""
     try:
@@ -419,54 +384,6 @@ def _parses(code: str) -> bool:
 
 
 # ------------------------------------------------------------- execution ----
-def _execute(
-    work: _Work, jobs: list[_Job], n_jobs: int, progress: ProgressFn | None
-) -> list[_Outcome]:
-    """Run the jobs in-process or on a pool; results in the order of `jobs`."""
-    total = len(jobs)
-    if n_jobs <= 1 or total < _MIN_PARALLEL:
-        results = []
-        for i, job in enumerate(jobs, 1):
-            results.append(_process(work, job))
-            if progress:
-                progress(i, total)
-        return results
-    workers = min(n_jobs, total)
-    # Largest files first so no worker is left with a big one at the end.
-    order = sorted(range(total), key=lambda i: -jobs[i].size)
-    size = max(1, min(_MAX_CHUNK, total // (workers * 8)))
-    chunks = [order[i : i + size] for i in range(0, total, size)]
-    by_index: dict[int, _Outcome] = {}
-    context = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
-    with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_init_worker, initargs=(work,)
-    ) as pool:
-        try:
-            futures: dict[Future[list[_Outcome]], list[int]] = {
-                pool.submit(_run_chunk, [jobs[i] for i in chunk]): chunk for chunk in chunks
-            }
-            pending = set(futures)
-            while pending:
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for fut in done:
-                    for i, outcome in zip(futures[fut], fut.result(), strict=True):
-                        by_index[i] = outcome
-                if progress:
-                    progress(len(by_index), total)
-        except BaseException:
-            _stop(pool)
-            raise
-    return [by_index[i] for i in range(total)]
-
-
-def _stop(pool: ProcessPoolExecutor) -> None:
-    """Ctrl-C / SIGTERM: workers only compute (the parent writes), so kill them now."""
-    for process in list(getattr(pool, "_processes", {}).values()):
-        with contextlib.suppress(Exception):
-            process.kill()
-    pool.shutdown(wait=True, cancel_futures=True)
-
-
 def _cached(
     cache: ResultCache | None, keys: dict[str, str], jobs: list[_Job]
 ) -> tuple[dict[str, _Outcome], list[_Job]]:
@@ -593,7 +510,9 @@ def _run(
         read_digest = {job.rel: job.digest for job in todo}
         keys = {job.rel: _key(work, job, chosen, prerequisites) for job in todo}
         outcomes, misses = _cached(cache, keys, todo)
-        fresh = _execute(work, misses, jobs, progress)
+        fresh = map_jobs(
+            _process, work, misses, jobs, weight=lambda job: job.size, progress=progress
+        )
         for outcome in fresh:
             outcomes[outcome.rel] = outcome
             if cache is not None and outcome.cacheable:
