@@ -398,3 +398,23 @@ def test_a_stopped_run_leaves_no_worker_processes(tmp_path, sig):
     while any(_running(w) for w in workers) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not [w for w in workers if _running(w)], "worker processes outlived the run"
+
+
+def test_paths_are_reported_relative_to_the_root(tmp_path, monkeypatch):
+    small_project(tmp_path / "repo")
+    monkeypatch.chdir(tmp_path)
+    with fake_codemods():
+        plain = json.loads(invoke("scan", "repo", "--format", "json", "--no-cache").stdout)
+        rooted = json.loads(
+            invoke("scan", "repo", "--root", "repo", "--format", "json", "--no-cache").stdout
+        )
+    assert {s["path"] for s in plain["sites"]} == {
+        "repo/app/one.py",
+        "repo/app/two.py",
+        "repo/netra_backend/app/services/agent_websocket_bridge.py",
+    }
+    assert {s["path"] for s in rooted["sites"]} == {
+        "app/one.py",
+        "app/two.py",
+        "netra_backend/app/services/agent_websocket_bridge.py",
+    }
