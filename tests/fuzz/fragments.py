@@ -118,13 +118,20 @@ def simple_value(draw: st.DrawFn) -> str:
     )  # fmt: skip
 
 
+# Keys a dict passed to an `expand`/`dispatch` parameter may have: unified keywords, unknown
+# names, names that cannot be keywords at all, and a `**` spread.
+_KEYS = ("query", "rows", "status", "limit", "phase", "agent_name", "tool_name", "reasoning",
+         "step_number", "result", "context", "parameters", "run_id", "message", "progress")  # fmt: skip
+_ODD_KEYS = ('"class"', '"tool-name"', '"1st"', '""', "1", "None", '"agent_name"', "**extra")
+
+
 @st.composite
 def dict_literal(draw: st.DrawFn, keys: tuple[str, ...] = ()) -> str:
-    chosen = list(keys) or draw(
-        st.lists(st.sampled_from(("query", "rows", "status", "limit", "step", "phase", "ok")),
-                 min_size=0, max_size=3, unique=True)
-    )  # fmt: skip
+    chosen = list(keys) or draw(st.lists(st.sampled_from(_KEYS), max_size=3, unique=True))
     items = [f'"{k}": {draw(simple_value())}' for k in chosen]
+    if draw(st.integers(0, 5)) == 0:
+        odd = draw(st.sampled_from(_ODD_KEYS))
+        items.append(odd if odd.startswith("**") else f"{odd}: {draw(simple_value())}")
     if items and draw(st.booleans()):
         return "{\n" + "".join(f"    {i},\n" for i in items) + "}"
     return "{" + ", ".join(items) + "}"
@@ -368,7 +375,7 @@ def call_statements(draw: st.DrawFn, api: str, receiver: str, indent: str) -> li
     for _ in range(draw(st.integers(1, 3))):
         method = draw(st.sampled_from(_callable_methods(api)))
         call = f"{receiver}.{method}{draw(call_args(PLAN.apis[api].methods[method]))}"
-        shape = draw(st.integers(0, 12))
+        shape = draw(st.integers(0, 13))
         if shape == 0:
             lines.append(f"ok = await {call}")
         elif shape == 1:
@@ -402,9 +409,17 @@ def call_statements(draw: st.DrawFn, api: str, receiver: str, indent: str) -> li
         elif shape == 10:
             lines.append(f"return await {call}")
             break  # nothing after a return
+        elif shape == 11 and _fits_in_fstring(call):
+            quote = '"' if '"' not in call else "'"
+            lines.append(f"logger.info(f{quote}sent: {{await {call}}}{quote})")
         else:
             lines.append(f"await {call}")
     return [indent + line.replace("\n", "\n" + indent) for line in lines]
+
+
+def _fits_in_fstring(call: str) -> bool:
+    """Python 3.11 f-string fields: no backslash, comment, newline or both quote kinds."""
+    return not any(c in call for c in "\\#\n") and ('"' not in call or "'" not in call)
 
 
 _STD_CALLS = ("import asyncio", "import logging", "logger = logging.getLogger(__name__)")

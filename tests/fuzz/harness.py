@@ -8,8 +8,11 @@
 from __future__ import annotations
 
 import difflib
+import inspect
+import re
 import warnings
 from dataclasses import dataclass
+from functools import cache
 
 import libcst as cst
 import pytest
@@ -20,6 +23,7 @@ from codemods.report import AUTO, Site
 from codemods.resolve import ProjectIndex, build_index
 from codemods.transforms import CodemodUnavailable, get_codemod
 from codemods.transforms.base import FileContext, StageCodemod, run_codemod
+from target_emitter import UnifiedWebSocketEmitter
 from tests.fuzz.fragments import PLAN
 
 STAGES: list[str] = PLAN.stage_names
@@ -97,6 +101,56 @@ def check_valid(before: str, after: str, what: str) -> None:
         )
 
 
+@cache
+def _unified_signature(name: str) -> inspect.Signature | None:
+    member = getattr(UnifiedWebSocketEmitter, name, None)
+    if name.startswith("_") or not callable(member):
+        return None
+    return inspect.signature(member)
+
+
+class _NewCalls(cst.CSTVisitor):
+    """Calls of unified emitter methods whose source text the input did not have."""
+
+    def __init__(self, old: str, new: cst.Module) -> None:
+        self.old = _squeeze(old)
+        self.new = new
+        self.found: list[cst.Call] = []
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if isinstance(node.func, cst.Attribute) and _unified_signature(node.func.attr.value):
+            if _squeeze(self.new.code_for_node(node)) not in self.old:
+                self.found.append(node)
+
+
+def _squeeze(code: str) -> str:
+    # LibCST may re-render the whitespace inside an untouched node (newline style, indent).
+    return re.sub(r"\s+", "", code)
+
+
+def check_new_calls_bind(before: str, after: str, what: str) -> None:
+    """Every call a stage wrote onto a unified method binds that method's signature."""
+    module = cst.parse_module(after)
+    finder = _NewCalls(before, module)
+    module.visit(finder)
+    for call in finder.found:
+        if any(a.star for a in call.args):
+            continue
+        assert isinstance(call.func, cst.Attribute)
+        sig = _unified_signature(call.func.attr.value)
+        assert sig is not None
+        positional = [None for a in call.args if a.keyword is None]
+        keywords = {a.keyword.value: None for a in call.args if a.keyword is not None}
+        is_method = next(iter(sig.parameters), "") == "self"
+        try:
+            sig.bind(*([None] if is_method else []), *positional, **keywords)
+        except TypeError as exc:
+            pytest.fail(
+                f"{what}: `{module.code_for_node(call)}` does not bind "
+                f"UnifiedWebSocketEmitter.{call.func.attr.value}{sig}: {exc}"
+            )
+
+
 def check_idempotent(first: Outcome, again: Outcome, what: str) -> None:
     assert again.code == first.code, (
         f"{what}: a second run changed it:\n{diff(first.code, again.code)}"
@@ -109,6 +163,7 @@ def check_stages(code: str, path: str, stages: list[str], *, legacy: bool) -> Ou
     what = f"{'+'.join(stages)} on {path}"
     first = run_stages(code, path, stages)
     check_valid(code, first.code, what)
+    check_new_calls_bind(code, first.code, what)
     if not legacy:
         assert first.code == code, (
             f"{what}: a module with no legacy use changed:\n{diff(code, first.code)}"
