@@ -1,10 +1,9 @@
 """A pool worker that dies (OOM killer, a native crash) must cost a clear error, not the run.
 
 Found by double Ctrl-C at random moments: a worker hit before its initializer ran dies of
-KeyboardInterrupt, the pool breaks, and ProcessPoolExecutor stops the other workers with
-SIGTERM, which engine workers ignore (signals.ignore_signals_in_worker). These tests make
-the death deterministic: a driver runs the real CLI with `--jobs 2` and one worker is
-SIGKILLed at a chosen moment.
+KeyboardInterrupt and the pool breaks. These tests make the death deterministic: a driver
+runs the real CLI with `--jobs 2` and one worker is SIGKILLed at a chosen moment. The run
+must end (no hang), with a one-line error, exit 2, and every file old or fully new.
 """
 
 from __future__ import annotations
@@ -119,9 +118,9 @@ def _run_with_dying_worker(tmp_path: Path, mode: str) -> tuple[subprocess.Popen[
 @pytest.mark.xfail(
     strict=True,
     reason="engine: a pool worker killed while idle (OOM killer; double Ctrl-C during pool "
-    "start-up) ends the run with a BrokenProcessPool traceback and exit 1, or hangs it forever: "
-    "the pool SIGTERMs the surviving worker, which ignores SIGTERM and can then block on the "
-    "queue lock the dead worker held",
+    "start-up) ends the run with a BrokenProcessPool traceback and exit 1 (before 608d69e it "
+    "could hang forever: the surviving worker ignored the pool's SIGTERM and blocked on the "
+    "queue lock the dead one held)",
 )
 def test_run_ends_when_an_idle_pool_worker_is_killed(tmp_path: Path) -> None:
     before, after = _tree(tmp_path / "tree")
