@@ -733,3 +733,33 @@ def test_index_digest_changes_with_the_facts_only(plan: Plan) -> None:
 def test_module_name_of_paths() -> None:
     assert module_name_of("a/b/c.py") == "a.b.c"
     assert module_name_of("a/b/__init__.py") == "a.b"
+
+
+def test_instance_of_a_project_subclass_is_typed_through_the_index(plan: Plan) -> None:
+    project = ProjectIndex(derived={"TriageAgent": "base_agent"}, ambiguous={"Helper": "why"})
+    typed, ambiguous = probes(
+        plan,
+        """
+        from app.agents.triage import TriageAgent
+        from app.helper import Helper
+        def f():
+            agent = TriageAgent()
+            helper = Helper()
+            probe(agent)
+            probe(helper)
+        """,
+        project=project,
+    )
+    assert typed.api == "base_agent"
+    assert not ambiguous.known and ambiguous.reason == "why"
+
+
+def test_mentions_legacy_tells_files_with_nothing_to_do(plan: Plan) -> None:
+    def mentions(source: str) -> bool:
+        tree = cst.parse_module(textwrap.dedent(source))
+        return Resolver(plan, "app.mod").run(tree).mentions_legacy
+
+    assert not mentions("import os\nx = 'notify_agent_started'\n")
+    assert mentions("def f(b):\n    return b.notify_agent_started('r', 'a')\n")
+    assert mentions(f"from {SHIM_BRIDGE} import AgentWebSocketBridge\n")
+    assert mentions("from netra_backend.app.websocket_core import get_websocket_manager\n")
