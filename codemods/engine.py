@@ -40,7 +40,7 @@ from codemods.discover import discover
 from codemods.lock import LockError, run_lock
 from codemods.plan import Plan, Stage
 from codemods.pool import map_jobs
-from codemods.prefilter import TokenMatcher
+from codemods.prefilter import PrefilterMemo, TokenMatcher
 from codemods.render import unified_diff
 from codemods.report import AUTO, MANUAL, FileError, Report, Site
 from codemods.resolve import ProjectIndex, build_index, module_name_of
@@ -144,12 +144,13 @@ def _definition_site(plan: Plan, rel: str, legacy: str) -> Site:
 # -------------------------------------------------------------- prefilter ----
 def _select_candidates(
     plan: Plan, raws: dict[str, bytes], digests: _Digests, cache: ResultCache | None
-) -> tuple[set[str], ProjectIndex]:
-    """Files that may use a legacy API, and the project index built from them.
+) -> tuple[set[str], ProjectIndex, frozenset[bytes]]:
+    """Files that may use a legacy API, the project index built from them, and the tokens.
 
     The index names classes derived from legacy ones; their names widen the prefilter,
     which may bring in files that only use those classes, whose classes may widen it
-    again: iterate until nothing new comes in.
+    again: iterate until nothing new comes in. The files chosen are then exactly those
+    holding one of the final tokens.
     """
     tokens = set(plan.prefilter_tokens)
     matcher = TokenMatcher(tokens)
@@ -157,13 +158,13 @@ def _select_candidates(
     while True:
         project = _index(plan, sorted(chosen), raws, digests, cache)
         extra = set(project.extra_tokens) - tokens
-        if not extra:
-            return chosen, project
         tokens |= extra
+        if not extra:
+            return chosen, project, frozenset(tokens)
         matcher = TokenMatcher(extra)
         new = {rel for rel, raw in raws.items() if rel not in chosen and matcher.matches(raw)}
         if not new:
-            return chosen, project
+            return chosen, project, frozenset(tokens)
         chosen |= new
 
 
@@ -202,6 +203,44 @@ def _index(
     if cache is not None and key is not None:
         cache.put(key, pickle.dumps(project))
     return project
+
+
+def _read_into(raws: dict[str, bytes], report: Report, path: str, rel: str) -> None:
+    try:
+        raws[rel] = _read_raw(path)
+    except SourceError as exc:
+        report.errors.append(FileError(rel, exc.reason))
+
+
+def _memo_key(plan: Plan, root: Path) -> str:
+    place = hashlib.sha256(os.fsencode(root)).hexdigest()
+    return cache_key(place, plan.digest, tool_fingerprint(), ["prefilter-memo"])
+
+
+def _load_memo(cache: ResultCache | None, plan: Plan, root: Path) -> PrefilterMemo | None:
+    if cache is None:
+        return None
+    data = cache.get(_memo_key(plan, root))
+    return PrefilterMemo.from_bytes(data) if data is not None else None
+
+
+def _save_memo(
+    cache: ResultCache,
+    plan: Plan,
+    root: Path,
+    old: PrefilterMemo | None,
+    tokens: frozenset[bytes],
+    raws: dict[str, bytes],
+    stats: dict[str, os.stat_result],
+    candidates: set[str],
+) -> None:
+    """Remember this run's answers; earlier answers stay valid for a subset of tokens."""
+    keep = old is not None and tokens <= old.tokens
+    memo = PrefilterMemo(tokens, dict(old.files) if keep and old is not None else {})
+    for rel in raws:
+        if rel in stats:
+            memo.remember(rel, stats[rel], rel in candidates)
+    cache.put(_memo_key(plan, root), memo.to_bytes())
 
 
 def _read_raw(path: str) -> bytes:
@@ -480,25 +519,36 @@ def _run(
         entries = [(p, rel) for p, rel in entries if plan.wave_of(rel) == wave]
 
     with _write_guard(mode, root_abs):
-        raws: dict[str, bytes] = {}
-        where: dict[str, str] = {}
-        modules: dict[str, str | None] = {}
-        for path, rel in entries:
-            try:
-                raws[rel] = _read_raw(path)
-            except SourceError as exc:
-                report.errors.append(FileError(rel, exc.reason))
-                continue
-            where[rel] = path
-            modules[rel] = module_name_for(rel)
-        report.files_scanned = len(raws)
-
         cache = _open_cache(use_cache, cache_dir, root_abs)
+        memo = _load_memo(cache, plan, root_abs)
+        where = {rel: path for path, rel in entries}
+        modules = {rel: module_name_for(rel) for _, rel in entries}
+        stats: dict[str, os.stat_result] = {}
+        skipped: list[str] = []  # unchanged files the memo says do not match
+        raws: dict[str, bytes] = {}
+        for path, rel in entries:
+            with contextlib.suppress(OSError):  # reading reports the problem
+                stats[rel] = os.stat(path)
+            if memo is not None and rel in stats and memo.matched(rel, stats[rel]) is False:
+                skipped.append(rel)
+            else:
+                _read_into(raws, report, path, rel)
         digests = _Digests(raws)
-        candidates, project = _select_candidates(plan, raws, digests, cache)
+        candidates, project, tokens = _select_candidates(plan, raws, digests, cache)
+        if memo is not None and skipped and not tokens <= memo.tokens:
+            # New tokens the memo's answers do not cover: check those files after all.
+            for rel in skipped:
+                _read_into(raws, report, where[rel], rel)
+            skipped = []
+            candidates, project, tokens = _select_candidates(plan, raws, digests, cache)
+        report.files_scanned = len(raws) + len(skipped)
+        if cache is not None:
+            _save_memo(cache, plan, root_abs, memo, tokens, raws, stats, candidates)
+
         todo: list[_Job] = []
         definitions: dict[str, Site] = {}
-        for rel in sorted(candidates | {r for r in raws if _legacy_module(plan, modules[r])}):
+        looked_at = [*raws, *skipped]
+        for rel in sorted(candidates | {r for r in looked_at if _legacy_module(plan, modules[r])}):
             legacy = _legacy_module(plan, modules[rel])
             if legacy is not None:
                 definitions[rel] = _definition_site(plan, rel, legacy)

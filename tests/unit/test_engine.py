@@ -371,3 +371,59 @@ def test_real_codemods_give_identical_output_for_any_jobs_and_cache(tmp_path):
         results = [r for m, r in seen if m == mode]
         assert all(r == results[0] for r in results), mode
     assert len(next(r for m, r in seen if m == "diff")[2]) == 3
+
+
+# ------------------------------------------------------------ prefilter memo ----
+@pytest.fixture
+def reads(monkeypatch):
+    """Paths the engine reads for the prefilter; files count as settled at once."""
+    from codemods import prefilter
+
+    monkeypatch.setattr(prefilter, "RACY_NS", 0)
+    seen: list[str] = []
+    real = engine._read_raw
+
+    def recording(path: str) -> bytes:
+        seen.append(Path(path).name)
+        return real(path)
+
+    monkeypatch.setattr(engine, "_read_raw", recording)
+    return seen
+
+
+def test_warm_run_does_not_read_unchanged_files_that_did_not_match(tmp_path, fakes, reads):
+    small_project(tmp_path)
+    cache = tmp_path / ".emitter-migrate-cache"
+    cold = _run(tmp_path, ["all"], mode="scan", use_cache=True, cache_dir=cache)
+    assert sorted(reads) == ["agent_websocket_bridge.py", "one.py", "plain.py", "two.py"]
+    reads.clear()
+    warm = _run(tmp_path, ["all"], mode="scan", use_cache=True, cache_dir=cache)
+    assert "plain.py" not in reads
+    assert _fingerprint(warm) == _fingerprint(cold)  # files_scanned still counts it
+    (tmp_path / "app/plain.py").write_text("x = 1\nb = AgentWebSocketBridge\n")
+    reads.clear()
+    fakes.clear()
+    _run(tmp_path, ["all"], mode="scan", use_cache=True, cache_dir=cache)
+    assert "plain.py" in reads
+    assert ("compat-imports", "app/plain.py") in fakes
+
+
+def test_warm_run_rereads_skipped_files_when_a_new_legacy_subclass_appears(tmp_path, fakes, reads):
+    write_tree(
+        tmp_path,
+        {
+            "netra_backend/app/agents/base_agent.py": "class BaseAgent:\n    pass\n",
+            "app/mid.py": "class MidAgent:\n    pass\n",
+            "app/user.py": "from app.mid import MidAgent\n\nagent = MidAgent()\n",
+        },
+    )
+    cache = tmp_path / ".emitter-migrate-cache"
+    _run(tmp_path, ["compat-imports"], mode="scan", use_cache=True, cache_dir=cache)
+    assert "app/user.py" not in {p for _, p in fakes}
+    (tmp_path / "app/mid.py").write_text(
+        "from netra_backend.app.agents.base_agent import BaseAgent\n\n"
+        "class MidAgent(BaseAgent):\n    pass\n"
+    )
+    fakes.clear()
+    _run(tmp_path, ["compat-imports"], mode="scan", use_cache=True, cache_dir=cache)
+    assert {p for _, p in fakes} == {"app/mid.py", "app/user.py"}

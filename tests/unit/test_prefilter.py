@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from codemods import prefilter
 from codemods.plan import load_plan
-from codemods.prefilter import TokenMatcher, choose_anchors
+from codemods.prefilter import PrefilterMemo, TokenMatcher, choose_anchors
 
 PLAN_TOKENS = load_plan().prefilter_tokens
 PLAN_MATCHER = TokenMatcher(PLAN_TOKENS)
@@ -38,3 +41,30 @@ def test_matcher_agrees_with_a_plain_search(tokens, parts):
 def test_matcher_on_plan_tokens(parts):
     data = b" ".join(parts)
     assert PLAN_MATCHER.matches(data) == any(t in data for t in PLAN_TOKENS)
+
+
+def test_memo_round_trips_and_rejects_garbage(tmp_path, monkeypatch):
+    monkeypatch.setattr(prefilter, "RACY_NS", 0)
+    f = tmp_path / "a.py"
+    f.write_text("x = 1\n")
+    memo = PrefilterMemo(frozenset({b"emit_", b"Bridge"}))
+    st = os.stat(f)
+    memo.remember("a.py", st, matched=False)
+    again = PrefilterMemo.from_bytes(memo.to_bytes())
+    assert again == memo and again is not None and again.matched("a.py", st) is False
+    assert PrefilterMemo.from_bytes(b"{not json") is None
+    assert PrefilterMemo.from_bytes(b'{"tokens": [], "files": {"a": [1]}}') is None
+
+
+def test_memo_forgets_recently_changed_files_and_changed_stats(tmp_path, monkeypatch):
+    f = tmp_path / "a.py"
+    f.write_text("x = 1\n")
+    memo = PrefilterMemo(frozenset({b"tok"}))
+    memo.remember("a.py", os.stat(f), matched=False)
+    assert memo.matched("a.py", os.stat(f)) is None  # just written: could change unseen
+    monkeypatch.setattr(prefilter, "RACY_NS", 0)
+    memo.remember("a.py", os.stat(f), matched=False)
+    assert memo.matched("a.py", os.stat(f)) is False
+    f.write_text("x = 22\n")
+    assert memo.matched("a.py", os.stat(f)) is None
+    assert memo.matched("b.py", os.stat(f)) is None
