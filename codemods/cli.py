@@ -10,7 +10,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Literal, NoReturn
+from typing import Annotated, Literal, NoReturn, TypeVar
 
 import typer
 
@@ -18,6 +18,8 @@ from codemods import engine, render
 from codemods.discover import common_root
 from codemods.plan import Plan, PlanError, load_plan
 from codemods.report import Report
+
+T = TypeVar("T")
 
 app = typer.Typer(
     name="emitter-migrate",
@@ -95,7 +97,6 @@ def _progress() -> Callable[[int, int], None] | None:
     """A one-line bar on stderr, only for a person watching a terminal."""
     if not sys.stderr.isatty():
         return None
-    state = {"shown": False}
 
     def show(done: int, total: int) -> None:
         if total < _PROGRESS_MIN_FILES:
@@ -106,12 +107,11 @@ def _progress() -> Callable[[int, int], None] | None:
         end = "\n" if done == total else ""
         sys.stderr.write(f"\r[{bar}] {done}/{total} files{end}")
         sys.stderr.flush()
-        state["shown"] = done != total
 
     return show
 
 
-def _engine_call(fn: Callable[[], object]) -> object:
+def _engine_call(fn: Callable[[], T]) -> T:
     try:
         return fn()
     except engine.EngineError as exc:
@@ -164,7 +164,6 @@ def scan(
             progress=_progress(),
         )
     )
-    assert isinstance(report, Report)
     renderer = {"text": render.text_scan, "json": render.json_scan}.get(
         format, render.github_annotations
     )
@@ -219,7 +218,6 @@ def run(
             progress=_progress(),
         )
     )
-    assert isinstance(report, Report)
     if format == "json":
         typer.echo(render.json_run(report, mode), nl=False)
     else:
@@ -259,7 +257,6 @@ def status(
             progress=_progress(),
         )
     )
-    assert isinstance(result, engine.Status)
     renderer = render.json_status if format == "json" else render.text_status
     typer.echo(renderer(result), nl=False)
     if result.errors and format == "json":
