@@ -28,6 +28,7 @@ import os
 import pickle
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -560,9 +561,16 @@ def _run(
         read_digest = {job.rel: job.digest for job in todo}
         keys = {job.rel: _key(work, job, chosen, prerequisites) for job in todo}
         outcomes, misses = _cached(cache, keys, todo)
-        fresh = map_jobs(
-            _process, work, misses, jobs, weight=lambda job: job.size, progress=progress
-        )
+        try:
+            fresh = map_jobs(
+                _process, work, misses, jobs, weight=lambda job: job.size, progress=progress
+            )
+        except BrokenProcessPool:
+            raise EngineError(
+                "a worker process died (killed by the system, e.g. out of memory, or crashed "
+                "in a native library); nothing was written; run again, or with --jobs 1 to "
+                "see which file it was"
+            ) from None
         for outcome in fresh:
             outcomes[outcome.rel] = outcome
             if cache is not None and outcome.cacheable:

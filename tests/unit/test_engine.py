@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -427,3 +428,24 @@ def test_warm_run_rereads_skipped_files_when_a_new_legacy_subclass_appears(tmp_p
     fakes.clear()
     _run(tmp_path, ["compat-imports"], mode="scan", use_cache=True, cache_dir=cache)
     assert {p for _, p in fakes} == {"app/mid.py", "app/user.py"}
+
+
+class _KillsItsWorker(FakeImports):
+    parent = 0
+
+    def visit_Module(self, node):
+        if os.getpid() != self.parent and self.ctx.path.endswith("mod5.py"):
+            os._exit(9)  # as if the OOM killer struck
+        return super().visit_Module(node)
+
+
+def test_a_worker_that_dies_stops_the_run_with_a_clear_error_and_no_writes(tmp_path, fakes):
+    _many_files(tmp_path)
+    before = snapshot(tmp_path)
+    _KillsItsWorker.parent = os.getpid()
+    with (
+        override("imports", _KillsItsWorker),
+        pytest.raises(EngineError, match=r"a worker process died .* nothing was written"),
+    ):
+        _run(tmp_path, ["all"], jobs=2)
+    assert snapshot(tmp_path) == before
