@@ -137,6 +137,15 @@ def _caught_names(handler: cst.ExceptHandler) -> set[str] | None:
     return names
 
 
+# Before Python 3.12 an f-string field cannot reuse the string's quote, and the rewrite
+# brings its own string literals (event types, dict keys).
+_IN_FSTRING = (
+    "the call sits inside an f-string field, where the rewritten call's string literals may "
+    "clash with the f-string's quotes before Python 3.12: move the call out to a local "
+    "(`sent = await ...`) and use the local in the f-string, then re-run"
+)
+
+
 class CallsCodemod(StageCodemod):
     name = "calls"
     METADATA_DEPENDENCIES = ()
@@ -171,6 +180,7 @@ class CallsCodemod(StageCodemod):
         self.used_as_legacy: dict[str, cst.CSTNode] = {}  # API -> a call that may need it
         self.site_nodes: dict[int, cst.CSTNode] = {}  # id(placeholder site) -> its node
         self.statements: list[cst.SimpleStatementLine] = []  # the one we are inside
+        self.fstring_depth = 0  # > 0 inside an f-string replacement field
         self.indents: list[str] = []  # indentation of the blocks we are inside
         self._legacy_modules = set(self.plan.legacy_modules) | {
             a.shim_module for a in self.plan.apis.values()
@@ -295,6 +305,17 @@ class CallsCodemod(StageCodemod):
 
     def visit_Call(self, node: cst.Call) -> None:
         self.func_of_call.add(id(node.func))
+
+    def visit_FormattedStringExpression(self, node: cst.FormattedStringExpression) -> None:
+        self.fstring_depth += 1
+
+    def leave_FormattedStringExpression(
+        self,
+        original_node: cst.FormattedStringExpression,
+        updated_node: cst.FormattedStringExpression,
+    ) -> cst.FormattedStringExpression:
+        self.fstring_depth -= 1
+        return updated_node
 
     def visit_Assign(self, node: cst.Assign) -> None:
         for t in node.targets:
@@ -561,6 +582,9 @@ class CallsCodemod(StageCodemod):
         if isinstance(result, Refusal):
             self._legacy_manual(api.id, original, "call", symbol, result.reason)
             return updated
+        if self.fstring_depth:
+            self._legacy_manual(api.id, original, "call", symbol, _IN_FSTRING)
+            return updated
         new_func = updated.func.with_changes(
             value=self._new_receiver(api, receiver), attr=cst.Name(result.target)
         )
@@ -597,6 +621,9 @@ class CallsCodemod(StageCodemod):
         result = map_call(self.plan, mapping, updated.args, constructor=True)
         if isinstance(result, Refusal):
             self.manual(original, "constructor", symbol, result.reason)
+            return updated
+        if self.fstring_depth:
+            self.manual(original, "constructor", symbol, _IN_FSTRING)
             return updated
         self.changed = True
         self.runtime_heads.add(result.target.split(".")[0])

@@ -13,11 +13,6 @@ from tests.fuzz.harness import STAGES, check_stages
 _PATH = "netra_backend/app/agents/reporting_agent.py"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="calls: a supply template rendered with double quotes inside a double-quoted "
-    'f-string field does not compile on Python 3.11 (progress={"is_complete": False})',
-)
 @pytest.mark.parametrize("stages", [["call-sites"], STAGES], ids=["call-sites", "all"])
 def test_call_rewritten_inside_a_double_quoted_f_string_still_compiles(stages: list[str]) -> None:
     code = (

@@ -691,3 +691,34 @@ def test_site_positions_match_libcst_position_provider() -> None:
         for node in nodes:
             rng = expected[node]
             assert _line_col(text, offsets[id(node)]) == (rng.start.line, rng.start.column + 1)
+
+
+def test_call_inside_an_f_string_field_is_left_manual(plan: Plan) -> None:
+    source = """
+    from compat.agent_websocket_bridge import AgentWebSocketBridge
+
+    async def report(bridge: AgentWebSocketBridge, run_id):
+        print(f"sent: {await bridge.notify_agent_started(run_id, 'triage')}")
+        await bridge.notify_agent_started(run_id, "triage")
+    """
+    result = run(plan, source)
+    assert "f\"sent: {await bridge.notify_agent_started(run_id, 'triage')}\"" in result.code
+    assert "await bridge.emit_agent_started(run_id=run_id, agent_name=\"triage\")" in result.code
+    [manual] = [s for s in result.manual() if s.symbol.endswith("notify_agent_started")]
+    assert manual.line == 4
+    assert "inside an f-string field" in manual.reason
+    assert "move the call out to a local" in manual.reason
+
+
+def test_constructor_inside_an_f_string_field_is_left_manual(plan: Plan) -> None:
+    source = """
+    from compat.agent_websocket_bridge import create_agent_websocket_bridge
+
+    def describe(ctx):
+        return f"{create_agent_websocket_bridge(ctx)!r}"
+    """
+    result = run(plan, source)
+    assert 'f"{create_agent_websocket_bridge(ctx)!r}"' in result.code
+    [manual] = result.manual()
+    assert manual.kind == "constructor"
+    assert "inside an f-string field" in manual.reason
