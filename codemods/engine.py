@@ -46,7 +46,14 @@ from codemods.render import unified_diff
 from codemods.report import AUTO, MANUAL, FileError, Report, Site
 from codemods.resolve import ProjectIndex, build_index, module_name_of
 from codemods.signals import graceful_signals
-from codemods.source import SourceError, read_source, write_atomic
+from codemods.source import SourceError, SourceFile, read_source, write_atomic
+from codemods.sparse import (
+    Relevance,
+    SparseSource,
+    full_parse_forced,
+    relevance_for,
+    sparse_source,
+)
 from codemods.transforms import CodemodUnavailable, get_codemod
 from codemods.transforms.base import FileContext, StageCodemod, run_codemod
 from codemods.version import tool_fingerprint
@@ -327,13 +334,44 @@ def _process(work: _Work, job: _Job) -> _Outcome:
         src = read_source(Path(job.path))
     except SourceError as exc:
         return _Outcome(job.rel, job.digest, error=exc.reason, cacheable=False)
+    sparse = None if full_parse_forced() else sparse_source(src.text, _relevance(work))
+    if sparse is not None:
+        fast = _process_text(work, job, src, sparse)
+        if fast is not None:
+            return fast
+    full = _process_text(work, job, src, None)
+    assert full is not None
+    return full
+
+
+_RELEVANCE: dict[int, tuple[_Work, Relevance]] = {}
+
+
+def _relevance(work: _Work) -> Relevance:
+    hit = _RELEVANCE.get(id(work))
+    if hit is None or hit[0] is not work:
+        _RELEVANCE.clear()
+        hit = _RELEVANCE[id(work)] = (work, relevance_for(work.plan, work.project))
+    return hit[1]
+
+
+def _process_text(
+    work: _Work, job: _Job, src: SourceFile, sparse: SparseSource | None
+) -> _Outcome | None:
+    """Parse and run the stages on the whole text, or on its sparse form (see
+    codemods.sparse); None when the sparse form cannot be trusted for this file."""
     out = _Outcome(job.rel, src.digest)
+    text = src.text if sparse is None else sparse.text
     try:
-        module = cst.parse_module(src.text)
+        module = cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
+        if sparse is not None:
+            return None
         out.error = _syntax_error(src.text, exc)
         return out
     except Exception as exc:  # the native parser can fail in other ways (e.g. deep nesting)
+        if sparse is not None:
+            return None
         out.error = f"cannot parse: {type(exc).__name__}: {exc}; fix it and re-run"
         return out
 
@@ -351,7 +389,7 @@ def _process(work: _Work, job: _Job) -> _Outcome:
                 c = ctx(name)
                 original.visit(codemod(c))
                 out.sites.extend(c.sites)
-            return out
+            return _mapped(out, sparse)
         for name, codemod in work.prerequisites:
             current_stage = name
             c = ctx(name)
@@ -369,14 +407,23 @@ def _process(work: _Work, job: _Job) -> _Outcome:
                 chain.append(run_codemod(chain[-1], codemod, c))
             out.sites.extend(c.sites)
     except Exception as exc:  # a codemod bug must cost one file, not the run
+        if sparse is not None:
+            return None
         out.sites = []
         out.error = (
             f"internal error in stage {current_stage}: {type(exc).__name__}: {exc}; please report"
         )
         return out
-    new_text = chain[-1].code
+    new_text: str | None = chain[-1].code
+    if sparse is not None:
+        if new_text != sparse.text and not _parses(new_text):
+            return None
+        new_text = sparse.restore(new_text)
+        if new_text is None or _mapped(out, sparse) is None:
+            return None
     if new_text != src.text:
-        bad = _first_unparsable(chain, [name for name, _ in work.stages])
+        # A sparse output was checked above (and a bad one parsed whole instead).
+        bad = None if sparse is not None else _first_unparsable(chain, [n for n, _ in work.stages])
         if bad is not None:
             out.sites = []
             out.error = (
@@ -388,6 +435,14 @@ def _process(work: _Work, job: _Job) -> _Outcome:
             out.new_text = new_text
         elif work.mode == "diff":
             out.diff = unified_diff(src.text, new_text, job.rel)
+    return out
+
+
+def _mapped(out: _Outcome, sparse: SparseSource | None) -> _Outcome | None:
+    """The outcome, or None when a site sits inside a placeholder of the sparse form
+    (its positions are the file's own otherwise), which would mean the form is wrong."""
+    if sparse is not None and any(sparse.line(s.line) is None for s in out.sites):
+        return None
     return out
 
 
