@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from codemods.memo import per_tree
 from codemods.plan import Plan
 
 UNIFIED = "unified"
@@ -932,3 +933,21 @@ def _names_in(target: cst.BaseExpression) -> list[cst.BaseExpression]:
     if isinstance(target, cst.StarredElement):
         return _names_in(target.value)
     return [target] if _chain(target) is not None else []
+
+
+def shared_resolver(
+    plan: Plan,
+    module_name: str | None,
+    project: ProjectIndex | None,
+    module: cst.Module,
+    *,
+    is_package: bool = False,
+) -> Resolver:
+    """A Resolver run on `module`, shared by the stages that read this very tree
+    (a Resolver only answers questions once run, so sharing it changes nothing)."""
+    return per_tree(
+        module,
+        ("resolver", id(plan), module_name, id(project), is_package),
+        lambda: Resolver(plan, module_name, project, is_package=is_package).run(module),
+        (plan, project),
+    )

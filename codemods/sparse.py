@@ -69,38 +69,56 @@ class SparseSource:
     # (placeholder text with its newline, original statement text with its newline)
     regions: tuple[tuple[str, str], ...]
     placeholder_lines: frozenset[int]
+    prefix: str  # what every placeholder starts with, and nothing else in the text
 
     def line(self, line: int) -> int | None:
         """The line as reported (None if it falls inside a placeholder)."""
         return None if line in self.placeholder_lines else line
 
     def restore(self, code: str) -> str | None:
-        """`code` with each placeholder replaced by its statements; None if any
-        placeholder is not exactly once, starting a line."""
-        out = code
-        for marker, original in self.regions:
-            at = out.find(marker)
-            if at < 0 or (at > 0 and out[at - 1] != "\n") or out.find(marker, at + 1) >= 0:
+        """`code` with each placeholder replaced by its statements; None unless every
+        placeholder is there exactly once, in order, starting a line."""
+        if not self.regions:
+            return code
+        found = [m.start() for m in re.finditer(re.escape(self.prefix), code)]
+        if len(found) != len(self.regions):
+            return None
+        pieces: list[str] = []
+        cursor = 0
+        for at, (marker, original) in zip(found, self.regions, strict=True):
+            if not code.startswith(marker, at) or (at > 0 and code[at - 1] != "\n"):
                 return None
-            out = out[:at] + original + out[at + len(marker) :]
-        return out
+            pieces += [code[cursor:at], original]
+            cursor = at + len(marker)
+        pieces.append(code[cursor:])
+        return "".join(pieces)
 
     @property
     def kept_fraction(self) -> float:
         return (len(self.text) - sum(len(m) for m, _ in self.regions)) / max(1, len(self.original))
 
 
-def _module_binds(stmt: ast.stmt) -> set[str]:
-    """Names a top-level statement binds in the module scope (a small superset)."""
+def _module_binds(stmt: ast.stmt, has_global: bool, has_walrus: bool) -> set[str]:
+    """Names a top-level statement binds in the module scope (a small superset);
+    `has_global`/`has_walrus`: whether its text holds `global`/`:=` (walking every
+    body and value is costly)."""
     out: set[str] = set()
     stack: list[ast.AST] = [stmt]
+    # Only targets bind in these (values too, with `:=`): do not walk big values.
+    if isinstance(stmt, ast.Assign) and not has_walrus:
+        stack = list(stmt.targets)
+    elif isinstance(stmt, ast.AnnAssign | ast.AugAssign) and not has_walrus:
+        stack = [stmt.target]
+    elif isinstance(stmt, ast.Expr) and not has_walrus:
+        return out
     while stack:
         node = stack.pop()
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
             out.add(node.name)
             # Decorators, defaults and bases run in the module scope; the body does
             # not, except for `global` names.
-            out.update(n for g in ast.walk(node) if isinstance(g, ast.Global) for n in g.names)
+            if has_global:
+                out.update(n for g in ast.walk(node) if isinstance(g, ast.Global) for n in g.names)
             outer: list[ast.AST] = list(node.decorator_list)
             if isinstance(node, ast.ClassDef):
                 outer += [*node.bases, *(k.value for k in node.keywords)]
@@ -182,7 +200,10 @@ def sparse_source(text: str, relevance: Relevance) -> SparseSource | None:
         return None
     texts = ["\n".join(lines[u.first - 1 : u.last]) for u in units]
     idents = [set(_IDENT.findall(t)) for t in texts]
-    binds = [set().union(*(_module_binds(s) for s in u.stmts)) for u in units]
+    binds = [
+        set().union(*(_module_binds(s, "global" in t, ":=" in t) for s in u.stmts))
+        for u, t in zip(units, texts, strict=True)
+    ]
     pure_import = [all(isinstance(s, ast.Import | ast.ImportFrom) for s in u.stmts) for u in units]
 
     keep = [False] * len(units)
@@ -219,6 +240,7 @@ def sparse_source(text: str, relevance: Relevance) -> SparseSource | None:
     nonce = secrets.token_hex(6)
     while nonce in text:
         nonce = secrets.token_hex(6)
+    prefix = f'"""__sparse_{nonce}_'
     out: list[str] = []
     regions: list[tuple[str, str]] = []
     placeholders: set[int] = set()
@@ -230,14 +252,14 @@ def sparse_source(text: str, relevance: Relevance) -> SparseSource | None:
         # A string statement spanning the same lines: one token for LibCST, and every
         # position (and every line number a reason quotes) stays the file's own.
         span = unit.last - unit.first
-        marker = f'"""__sparse_{nonce}_{i}__' + "\n" * span + '"""'
+        marker = f"{prefix}{i}__" + "\n" * span + '"""'
         regions.append((marker + "\n", texts[i] + "\n"))
         out.append(marker)
         placeholders.update(range(unit.first, unit.last + 1))
         cursor = unit.last
     out.extend(lines[cursor:])
     sparse = "\n".join(out) + "\n"
-    source = SparseSource(sparse, text, tuple(regions), frozenset(placeholders))
+    source = SparseSource(sparse, text, tuple(regions), frozenset(placeholders), prefix)
     if source.restore(sparse) != text:
         return None
     return source

@@ -37,7 +37,7 @@ from codemods.import_edit import (
 )
 from codemods.plan import Api, Mapping_, placeholder
 from codemods.report import AUTO, MANUAL, Site
-from codemods.resolve import UNIFIED, Receiver, Resolver, code
+from codemods.resolve import UNIFIED, Receiver, Resolver, code, shared_resolver
 from codemods.transforms.base import FileContext, StageCodemod
 
 # A rewritten one-line call longer than this is laid out one argument a line.
@@ -192,7 +192,13 @@ class CallsCodemod(StageCodemod):
 
     # ------------------------------------------------------------ module ----
     def visit_Module(self, node: cst.Module) -> bool:
-        self.resolver.run(node)
+        self.resolver = shared_resolver(
+            self.plan,
+            self.ctx.module_name,
+            self.ctx.project,
+            node,
+            is_package=self.ctx.path.endswith("__init__.py"),
+        )
         self.source = node
         return self.resolver.mentions_legacy  # nothing to rewrite or report: skip the walk
 

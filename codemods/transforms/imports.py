@@ -35,6 +35,7 @@ from codemods.import_edit import (
     dotted_name,
     spilled_lines,
 )
+from codemods.memo import per_tree
 from codemods.plan import Plan, Symbol
 from codemods.resolve import resolve_relative
 from codemods.transforms.base import FileContext, StageCodemod
@@ -168,8 +169,12 @@ class LazyPositionCodemod(StageCodemod):
         if self._positions is None:
             if self._root is None:
                 return (0, 0)
-            wrapper = MetadataWrapper(self._root, unsafe_skip_copy=True)
-            self._positions = wrapper.resolve(PositionProvider)
+            root = self._root
+            self._positions = per_tree(
+                root,
+                "positions",
+                lambda: MetadataWrapper(root, unsafe_skip_copy=True).resolve(PositionProvider),
+            )
         rng = self._positions.get(node)
         return (rng.start.line, rng.start.column + 1) if rng is not None else (0, 0)
 
@@ -177,7 +182,7 @@ class LazyPositionCodemod(StageCodemod):
 def mentions(module: cst.Module, tokens: Iterable[str]) -> bool:
     """Whether the module's text contains any token (a codegen costs a third of a parse,
     a transformer pass about a whole one)."""
-    text = module.code
+    text = per_tree(module, "code", lambda: module.code)
     return any(t in text for t in tokens)
 
 

@@ -24,7 +24,7 @@ import libcst as cst
 
 from codemods.import_edit import dotted_name
 from codemods.plan import Mapping_, Symbol
-from codemods.resolve import UNIFIED, PlanNames, Resolver
+from codemods.resolve import UNIFIED, PlanNames, Resolver, shared_resolver
 from codemods.transforms.base import FileContext
 from codemods.transforms.imports import (
     PATCH_OBJECT,
@@ -65,12 +65,13 @@ class StringsCodemod(LazyPositionCodemod):
         """Built on first use: most modules have no call this stage reads."""
         if self._resolver is None:
             assert self._root is not None
-            self._resolver = Resolver(
+            self._resolver = shared_resolver(
                 self.plan,
                 self.ctx.module_name,
                 self.ctx.project,
+                self._root,
                 is_package=self.ctx.path.endswith("__init__.py"),
-            ).run(self._root)
+            )
         return self._resolver
 
     # ------------------------------------------------------------- calls ----

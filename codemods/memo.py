@@ -1,0 +1,33 @@
+"""Results computed from one syntax tree, shared by every stage that reads that tree.
+
+`scan` runs each stage on the same original tree, and each stage used to generate its
+code, compute positions and run a resolver on it again. Trees are immutable, so a result
+keyed by the tree's identity (and by the other inputs it depends on) stays valid.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
+
+__all__ = ["per_tree"]
+
+T = TypeVar("T")
+
+# Recent (tree, key, value, inputs) entries; the references keep ids from being reused.
+_entries: list[tuple[object, Hashable, Any, tuple[object, ...]]] = []
+_MAX = 8
+
+
+def per_tree(
+    tree: object, key: Hashable, compute: Callable[[], T], inputs: tuple[object, ...] = ()
+) -> T:
+    """compute() once per (tree, key); `inputs` are objects the key names by id."""
+    for t, k, value, _ in _entries:
+        if t is tree and k == key:
+            return value  # type: ignore[no-any-return]
+    value = compute()
+    _entries.append((tree, key, value, inputs))
+    if len(_entries) > _MAX:
+        del _entries[0]
+    return value
