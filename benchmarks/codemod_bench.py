@@ -179,27 +179,28 @@ def main(argv: list[str] | None = None) -> int:
         pass
 
     rows: list[tuple[str, Measured, str]] = []
-    rows.append(("grep -rl floor", grep_floor(repo), ""))
-    shutil.rmtree(cache, ignore_errors=True)  # cold: an empty cache, filled by this run
-    scan_cold = measure([*tool, "scan", ".", "--format", "json", *jobs], repo, env)
-    rows.append(("scan cold", scan_cold, f"<= {TARGETS['scan']:.0f} s"))
-    scan_warm = measure([*tool, "scan", ".", "--format", "json", *jobs], repo, env)
-    rows.append(("scan warm", scan_warm, f"<= {TARGETS['scan']:.0f} s"))
-    shutil.rmtree(cache, ignore_errors=True)
-    cold = measure([*tool, "run", ".", "--diff", *jobs], repo, env)
-    rows.append(("run --diff cold", cold, f"<= {TARGETS['diff_cold']:.0f} s"))
-    warm = measure([*tool, "run", ".", "--diff", *jobs], repo, env)
-    rows.append(("run --diff warm", warm, f"<= {TARGETS['diff_warm']:.0f} s"))
-    sample = sample_files(repo, args.sample)
-    base = rename_baseline(repo, sample)
-    rows.append((f"libcst rename, {len(sample)} files, -j 1", base, ""))
-
     print(f"\n{'step':<34}{'wall':>9}{'peak RSS tree':>15}{'largest proc':>14}  exit  target")
-    for name, m, target in rows:
+
+    def row(name: str, m: Measured, target: str = "") -> Measured:
+        rows.append((name, m, target))
         print(
             f"{name:<34}{m.wall:>8.2f}s{m.tree_peak_mb:>12.0f} MB{m.proc_peak_mb:>11.0f} MB"
-            f"{m.returncode:>6}  {target}"
+            f"{m.returncode:>6}  {target}",
+            flush=True,
         )
+        return m
+
+    floor = row("grep -rl floor", grep_floor(repo)).wall
+    shutil.rmtree(cache, ignore_errors=True)  # cold: an empty cache, filled by this run
+    scan = [*tool, "scan", ".", "--format", "json", *jobs]
+    scan_cold = row("scan cold", measure(scan, repo, env), f"<= {TARGETS['scan']:.0f} s")
+    scan_warm = row("scan warm", measure(scan, repo, env), f"<= {TARGETS['scan']:.0f} s")
+    shutil.rmtree(cache, ignore_errors=True)
+    diff = [*tool, "run", ".", "--diff", *jobs]
+    cold = row("run --diff cold", measure(diff, repo, env), f"<= {TARGETS['diff_cold']:.0f} s")
+    warm = row("run --diff warm", measure(diff, repo, env), f"<= {TARGETS['diff_warm']:.0f} s")
+    sample = sample_files(repo, args.sample)
+    base = row(f"libcst rename, {len(sample)} files, -j 1", rename_baseline(repo, sample))
 
     files = int(info["files"])  # type: ignore[call-overload]
     base_per_file = base.wall / len(sample)
@@ -215,7 +216,6 @@ def main(argv: list[str] | None = None) -> int:
         f"{base_per_file / ours_per_file:.0f}x faster per file than the rename baseline "
         f"(target >= {TARGETS['speedup']}x)"
     )
-    floor = rows[0][1].wall
     print(
         f"  vs grep floor: scan {scan_cold.wall / floor:.1f}x (cold) "
         f"{scan_warm.wall / floor:.1f}x (warm), run --diff {cold.wall / floor:.1f}x (cold) "
