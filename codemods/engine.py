@@ -663,12 +663,14 @@ def _write_guard(mode: str, root: Path) -> Iterator[None]:
     """SIGTERM unwinds every run like Ctrl-C (so workers are stopped); writing runs
     also hold the tree's lock."""
     with contextlib.ExitStack() as stack:
+        # Signals first: a SIGTERM right after the lock is taken (or right before it is
+        # dropped) must unwind through the lock's cleanup, not kill the run beside it.
+        stack.enter_context(graceful_signals())
         if mode == "write":
             try:
                 stack.enter_context(run_lock(root))
             except LockError as exc:
                 raise EngineError(str(exc)) from None
-        stack.enter_context(graceful_signals())
         yield
 
 

@@ -48,12 +48,6 @@ _DRIVER = textwrap.dedent(
 )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine: a SIGTERM between taking the run lock and installing graceful_signals "
-    "(or between restoring the handler and removing the lock) kills the run with "
-    ".emitter-migrate.lock left in the tree; install the handler before locking",
-)
 @pytest.mark.parametrize("gap", ["after-lock", "before-unlock"])
 def test_sigterm_next_to_taking_or_dropping_the_lock_leaves_no_lock_file(
     tmp_path: Path, gap: str
