@@ -418,8 +418,10 @@ def _process_text(
     if sparse is not None:
         if new_text != sparse.text and not _parses(new_text):
             return None
+        # Sites of later stages are on lines of the chained trees, which a placeholder
+        # shifts exactly like the statements it stands for: nothing to check there.
         new_text = sparse.restore(new_text)
-        if new_text is None or _mapped(out, sparse) is None:
+        if new_text is None:
             return None
     if new_text != src.text:
         # A sparse output was checked above (and a bad one parsed whole instead).
@@ -439,8 +441,8 @@ def _process_text(
 
 
 def _mapped(out: _Outcome, sparse: SparseSource | None) -> _Outcome | None:
-    """The outcome, or None when a site sits inside a placeholder of the sparse form
-    (its positions are the file's own otherwise), which would mean the form is wrong."""
+    """The scan outcome, or None when a site sits inside a placeholder of the sparse
+    form (its positions are the file's own otherwise), which would mean it is wrong."""
     if sparse is not None and any(sparse.line(s.line) is None for s in out.sites):
         return None
     return out
