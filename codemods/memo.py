@@ -14,9 +14,9 @@ __all__ = ["per_tree"]
 
 T = TypeVar("T")
 
-# Recent (tree, key, value, inputs) entries; the references keep ids from being reused.
+# (tree, key, value, inputs) entries for the latest tree only: a big tree must not stay
+# alive after its file is done. The references keep ids from being reused.
 _entries: list[tuple[object, Hashable, Any, tuple[object, ...]]] = []
-_MAX = 8
 
 
 def per_tree(
@@ -26,8 +26,8 @@ def per_tree(
     for t, k, value, _ in _entries:
         if t is tree and k == key:
             return value  # type: ignore[no-any-return]
+    if _entries and _entries[0][0] is not tree:
+        _entries.clear()
     value = compute()
     _entries.append((tree, key, value, inputs))
-    if len(_entries) > _MAX:
-        del _entries[0]
     return value
