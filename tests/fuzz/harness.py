@@ -81,6 +81,10 @@ def _compiles(code: str) -> SyntaxError | None:
     return None
 
 
+def compiles(code: str) -> bool:
+    return _compiles(code) is None
+
+
 def diff(before: str, after: str) -> str:
     return "".join(
         difflib.unified_diff(
@@ -165,8 +169,12 @@ def check_stages(code: str, path: str, stages: list[str], *, legacy: bool) -> Ou
     check_valid(code, first.code, what)
     check_new_calls_bind(code, first.code, what)
     if not legacy:
-        assert first.code == code, (
-            f"{what}: a module with no legacy use changed:\n{diff(code, first.code)}"
+        # Measured against LibCST's own rendering: a few texts (a last line of only spaces)
+        # do not survive parse + render even untouched. That is LibCST's, and the engine's
+        # to guard; test_engine_fuzz.py checks the bytes on disk.
+        baseline = cst.parse_module(code).code
+        assert first.code == baseline, (
+            f"{what}: a module with no legacy use changed:\n{diff(baseline, first.code)}"
         )
         assert not first.auto, f"{what}: auto sites in a module with no legacy use: {first.auto}"
     again = run_stages(first.code, path, stages)
