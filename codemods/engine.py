@@ -415,6 +415,20 @@ def _process_text(
         )
         return out
     new_text: str | None = chain[-1].code
+    if new_text != text and module.code != text:
+        # LibCST does not give every file back byte for byte (lines of spaces, or comments
+        # indented deeper than the last statement, at the end of a module): what differs
+        # may be its loss, not a rewrite, and is never written.
+        if sparse is not None:
+            return None
+        if any(s.status == AUTO for s in out.sites):
+            out.sites = []
+            out.error = (
+                "LibCST cannot reproduce this file byte for byte (lines at its end, such as "
+                "indented comments or a line of spaces, would be lost); file left unchanged: "
+                "delete or dedent those trailing lines, then re-run"
+            )
+        return out
     if sparse is not None:
         if new_text != sparse.text and not _parses(new_text):
             return None
