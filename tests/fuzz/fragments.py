@@ -807,24 +807,30 @@ def module_text(
 
 
 @st.composite
-def plain_modules(draw: st.DrawFn) -> GenModule:
+def plain_modules(draw: st.DrawFn, min_plain: int = 0, max_plain: int = 5) -> GenModule:
     """Modules with no legacy use at all (near misses included)."""
-    frags = draw(st.lists(st.one_of(plain_fragment, near_miss()), min_size=0, max_size=5))
+    frags = draw(
+        st.lists(st.one_of(plain_fragment, near_miss()), min_size=min_plain, max_size=max_plain)
+    )
     path = draw(st.sampled_from(_PATHS))
     return GenModule(draw(module_text(frags, path)), path, legacy=False)
 
 
 @st.composite
-def legacy_modules(draw: st.DrawFn) -> GenModule:
+def legacy_modules(draw: st.DrawFn, min_plain: int = 0, max_plain: int = 3) -> GenModule:
     """Modules with one or more legacy uses among plain code."""
     legacy = draw(st.lists(legacy_fragment, min_size=1, max_size=3))
-    plain = draw(st.lists(st.one_of(plain_fragment, near_miss()), max_size=3))
+    plain = draw(
+        st.lists(st.one_of(plain_fragment, near_miss()), min_size=min_plain, max_size=max_plain)
+    )
     frags = draw(st.permutations(legacy + plain))
     path = draw(st.sampled_from(_PATHS))
     return GenModule(draw(module_text(frags, path)), path, legacy=True)
 
 
 any_module = st.one_of(plain_modules(), legacy_modules())
+# Long enough (60+ lines, mostly plain) for the engine's sparse parse to take over.
+long_module = st.one_of(plain_modules(6, 10), legacy_modules(6, 10))
 
 
 # ---------------------------------------------------------------- splicing ----

@@ -7,7 +7,10 @@ legacy module files the engine must never rewrite.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,8 +21,31 @@ from hypothesis import strategies as st
 
 from codemods.engine import run_stages
 from codemods.report import AUTO, Report
-from tests.fuzz.fragments import BASE, PLAN, GenModule, any_module, legacy_modules, plain_modules
+from codemods.sparse import FULL_PARSE_ENV
+from tests.fuzz.fragments import (
+    BASE,
+    PLAN,
+    GenModule,
+    any_module,
+    legacy_modules,
+    long_module,
+    plain_modules,
+)
 from tests.fuzz.harness import check_valid, compiles, diff, fuzz_settings
+
+
+@contextlib.contextmanager
+def _full_parse(on: bool) -> Iterator[None]:
+    """The engine's switch for parsing every file whole (codemods.sparse.FULL_PARSE_ENV)."""
+    before = os.environ.get(FULL_PARSE_ENV)
+    os.environ[FULL_PARSE_ENV] = "1" if on else "0"
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ[FULL_PARSE_ENV]
+        else:
+            os.environ[FULL_PARSE_ENV] = before
 
 
 @dataclass(frozen=True)
@@ -77,7 +103,7 @@ def _legacy_definition(module: GenModule) -> DiskFile:
 
 @st.composite
 def projects(draw: st.DrawFn) -> list[DiskFile]:
-    files = draw(st.lists(disk_file(any_module), min_size=1, max_size=3))
+    files = draw(st.lists(disk_file(st.one_of(any_module, long_module)), min_size=1, max_size=3))
     if draw(st.booleans()):
         files += _cross_file_agents()
     if draw(st.integers(0, 3)) == 0:
@@ -90,8 +116,14 @@ def projects(draw: st.DrawFn) -> list[DiskFile]:
     return list(unique.values())
 
 
-def _run(root: Path) -> Report:
-    return run_stages([root], PLAN, ["all"], mode="write", jobs=1, root=root)
+def _run(root: Path, jobs: int = 1) -> Report:
+    return run_stages([root], PLAN, ["all"], mode="write", jobs=jobs, root=root)
+
+
+def _write(root: Path, files: list[DiskFile]) -> None:
+    for f in files:
+        (root / f.path).parent.mkdir(parents=True, exist_ok=True)
+        (root / f.path).write_bytes(f.data)
 
 
 def _decoded(data: bytes) -> str:
@@ -109,9 +141,7 @@ def test_engine_run_over_generated_projects_is_valid_unchanging_on_rerun_and_spa
 ) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        for f in files:
-            (root / f.path).parent.mkdir(parents=True, exist_ok=True)
-            (root / f.path).write_bytes(f.data)
+        _write(root, files)
 
         first = _run(root)
         assert not first.errors, [str(e) for e in first.errors]
@@ -157,3 +187,28 @@ def test_engine_leaves_arbitrary_python_that_only_looks_legacy_byte_identical(co
         assert not report.errors, [str(e) for e in report.errors]
         assert path.read_bytes() == text.encode(), diff(text, path.read_text())
         assert report.files_changed == []
+
+
+@fuzz_settings(0.25)
+@given(files=projects())
+def test_engine_output_is_the_same_with_sparse_or_full_parse_and_with_a_pool(
+    files: list[DiskFile],
+) -> None:
+    outputs = []
+    for full, jobs in ((False, 1), (True, 1), (False, 2)):
+        with tempfile.TemporaryDirectory() as tmp:
+            root = Path(tmp)
+            _write(root, files)
+            with _full_parse(full):
+                report = _run(root, jobs)
+            outputs.append(
+                (
+                    {f.path: (root / f.path).read_bytes() for f in files},
+                    sorted(report.sites),
+                    [str(e) for e in report.errors],
+                )
+            )
+    sparse, full, pooled = outputs
+    assert sparse[0] == full[0], "sparse and full parse wrote different bytes"
+    assert sparse[1:] == full[1:], "sparse and full parse reported different sites or errors"
+    assert pooled == sparse, "a pool of 2 workers gave a different result than one process"
