@@ -626,7 +626,8 @@ def _run(
                 definitions[rel] = _definition_site(plan, rel, legacy)
                 continue
             todo.append(_Job(where[rel], rel, modules[rel], digests[rel], len(raws[rel])))
-        del raws  # the bytes are not needed past this point
+        # The bytes are not needed past this point; free them before workers are forked.
+        del raws, digests
 
         work = _Work(plan, project, mode, codemods, before)
         read_digest = {job.rel: job.digest for job in todo}
