@@ -3,7 +3,7 @@
 A module is assembled from fragments: plain code (no legacy name anywhere), near misses
 (legacy method names on receivers no tool can type, look-alike names), and legacy uses
 built from the plan itself (every API, every method, its legacy signature) in the shapes
-/work/shared/spec/legacy-emitters.md lists. Legacy names in fragment bodies are written
+the legacy-emitters spec lists. Legacy names in fragment bodies are written
 as markers (`⟪dotted.path⟫`) so the import renderer can pick the import form (alias,
 `import M as X`, relative, parenthesised, try/except, TYPE_CHECKING) and spell each use
 to match.
@@ -12,7 +12,7 @@ to match.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import libcst as cst
 from hypothesis import strategies as st
@@ -51,11 +51,6 @@ class GenModule:
     code: str
     path: str  # root-relative posix path
     legacy: bool  # False: nothing in it is legacy use, so every stage must leave it as is
-    notes: tuple[str, ...] = field(default=(), compare=False)
-
-    @property
-    def module_name(self) -> str:
-        return module_name_of(self.path)
 
 
 def module_name_of(path: str) -> str:
