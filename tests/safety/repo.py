@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -63,6 +64,19 @@ def start_cli(args: Sequence[str]) -> subprocess.Popen[str]:
         env=_env(),
         start_new_session=True,
     )
+
+
+def group_gone(pgid: int, wait: float = 5.0) -> bool:
+    """True once no process of group `pgid` is left (waiting up to `wait` seconds)."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
 
 
 def _env() -> dict[str, str]:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.safety.conftest import Migration
-from tests.safety.repo import copy_tree, leftovers, run_cli, snapshot, start_cli
+from tests.safety.repo import copy_tree, group_gone, leftovers, run_cli, snapshot, start_cli
 
 TRIALS = int(os.environ.get("EMITTER_MIGRATE_INTERRUPT_TRIALS", "10"))
 SEED = 20_241
@@ -39,17 +39,6 @@ def _interrupt(proc: subprocess.Popen[str], signum: int, whole_group: bool) -> N
             os.kill(proc.pid, signum)
     except ProcessLookupError:
         pass  # the run had already finished
-
-
-def _group_gone(pgid: int) -> bool:
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline:
-        try:
-            os.killpg(pgid, 0)
-        except ProcessLookupError:
-            return True
-        time.sleep(0.02)
-    return False
 
 
 def _plan_trials(seconds: float) -> list[tuple[str, int, bool, float]]:
@@ -89,7 +78,7 @@ def test_interrupted_runs_leave_every_file_original_or_fully_rewritten_and_a_rer
         label = f"trial {n} ({when}, {signal.Signals(signum).name}, delay {delay:.3f}s)"
         assert proc.returncode in _ACCEPTED, f"{label}: exit {proc.returncode}\n{stderr}"
         assert "Traceback" not in stderr or proc.returncode == -signum, f"{label}:\n{stderr}"
-        assert _group_gone(proc.pid), f"{label}: a worker process outlived the interrupted run"
+        assert group_gone(proc.pid), f"{label}: a worker process outlived the interrupted run"
 
         now = snapshot(tree)
         assert set(now) == set(migration.before), f"{label}: files appeared or vanished"

@@ -4,24 +4,26 @@ Found by double Ctrl-C at random moments: a worker hit before its initializer ra
 KeyboardInterrupt and the pool breaks. These tests make the death deterministic: a driver
 runs the real CLI with `--jobs 2` and one worker is SIGKILLed at a chosen moment. The run
 must end (no hang), with a one-line error, exit 2, and every file old or fully new.
+(It used to hang, then to end in a BrokenProcessPool traceback with exit 1.)
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
 import subprocess
 import sys
 import textwrap
-import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from codemods.engine import run_stages
 from codemods.plan import load_plan
-from tests.safety.repo import leftovers, snapshot
+from tests.safety.repo import group_gone, leftovers, snapshot
 
 # The busy worker kills its sibling once that one sits idle in the pool's call queue (holding
 # the queue's read lock), or kills itself mid-job, then goes on with its own job.
@@ -92,56 +94,53 @@ def _old_or_new(root: Path, before: dict[str, bytes], after: dict[str, bytes]) -
     return [p for p in now if now[p] not in (before[p], after[p])]
 
 
-def _run_with_dying_worker(tmp_path: Path, mode: str) -> tuple[subprocess.Popen[str], str, bool]:
+@dataclass(frozen=True)
+class _Ended:
+    returncode: int | None
+    stderr: str
+    hung: bool  # still running GRACE seconds on
+    orphans: bool  # processes of its group outlived it
+
+
+def _run_with_dying_worker(tmp_path: Path, mode: str) -> _Ended:
     tree = tmp_path / "tree"
     command = [sys.executable, "-c", _DRIVER, mode, str(tmp_path / "marker")]
     command += ["run", str(tree), "--stage", "all", "--jobs", "2", "--no-cache"]
     proc = subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
     )
+    hung = False
     try:
         _, err = proc.communicate(timeout=GRACE)
-        hung = False
     except subprocess.TimeoutExpired:
+        hung = True
         os.killpg(proc.pid, signal.SIGKILL)
         _, err = proc.communicate()
-        hung = True
-    time.sleep(0.2)
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)  # workers orphaned by a parent that did exit
-    except ProcessLookupError:
-        pass
-    return proc, err, hung
+    orphans = not group_gone(proc.pid)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    return _Ended(proc.returncode, err, hung, orphans)
+
+
+def _check_clean_failure(ended: _Ended) -> None:
+    assert not ended.hung, f"the run was still going {GRACE} s after a worker died"
+    assert not ended.orphans, "worker processes outlived the run"
+    assert ended.returncode == 2, ended.stderr
+    assert "Traceback" not in ended.stderr, ended.stderr
+    assert "worker process died" in ended.stderr, ended.stderr
 
 
 @pytest.mark.skipif(not Path("/proc/self/wchan").exists(), reason="needs Linux /proc")
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine: a pool worker killed while idle (OOM killer; double Ctrl-C during pool "
-    "start-up) ends the run with a BrokenProcessPool traceback and exit 1 (before 608d69e it "
-    "could hang forever: the surviving worker ignored the pool's SIGTERM and blocked on the "
-    "queue lock the dead one held)",
-)
 def test_run_ends_when_an_idle_pool_worker_is_killed(tmp_path: Path) -> None:
     before, after = _tree(tmp_path / "tree")
-    proc, err, hung = _run_with_dying_worker(tmp_path, "sibling")
-    assert not hung, f"the run was still going {GRACE} s after a worker died"
-    assert proc.returncode == 2, err
+    _check_clean_failure(_run_with_dying_worker(tmp_path, "sibling"))
     assert _old_or_new(tmp_path / "tree", before, after) == []
     assert leftovers(tmp_path / "tree") == []
 
 
 @pytest.mark.skipif(not Path("/proc/self/wchan").exists(), reason="needs Linux /proc")
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine: a worker killed mid-job ends the run with a BrokenProcessPool traceback "
-    "and exit 1, instead of a one-line error and exit 2",
-)
 def test_worker_killed_mid_job_gives_a_one_line_error_and_exit_2(tmp_path: Path) -> None:
     before, after = _tree(tmp_path / "tree")
-    proc, err, hung = _run_with_dying_worker(tmp_path, "self")
-    assert not hung, f"the run was still going {GRACE} s after a worker died"
-    assert proc.returncode == 2, err
-    assert "Traceback" not in err, err
+    _check_clean_failure(_run_with_dying_worker(tmp_path, "self"))
     assert _old_or_new(tmp_path / "tree", before, after) == []
     assert leftovers(tmp_path / "tree") == []
