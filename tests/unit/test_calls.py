@@ -703,7 +703,7 @@ def test_call_inside_an_f_string_field_is_left_manual(plan: Plan) -> None:
     """
     result = run(plan, source)
     assert "f\"sent: {await bridge.notify_agent_started(run_id, 'triage')}\"" in result.code
-    assert "await bridge.emit_agent_started(run_id=run_id, agent_name=\"triage\")" in result.code
+    assert 'await bridge.emit_agent_started(run_id=run_id, agent_name="triage")' in result.code
     [manual] = [s for s in result.manual() if s.symbol.endswith("notify_agent_started")]
     assert manual.line == 4
     assert "inside an f-string field" in manual.reason
