@@ -4,7 +4,7 @@
 
 Equivalent to `EMITTER_MIGRATE_FUZZ=long pytest tests/fuzz --hypothesis-show-statistics`,
 plus a table: examples run per test (passing / failing / invalid), seconds per phase, and
-the total. The long profile draws fresh random examples each run (10,080 in all); a failure
+the total. The long profile draws fresh random examples each run (11,040 in all); a failure
 prints the falsifying module and a @reproduce_failure blob. Exit status is pytest's.
 """
 

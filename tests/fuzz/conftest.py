@@ -28,7 +28,7 @@ settings.register_profile(
     suppress_health_check=_QUIET,
     print_blob=True,
 )
-# By hand: fresh random examples; with the tests' weights, 10,080 in all (benchmarks/fuzz_long.py).
+# By hand: fresh random examples; with the tests' weights, 11,040 in all (benchmarks/fuzz_long.py).
 settings.register_profile(
     "emitter-fuzz-long",
     max_examples=1_600,

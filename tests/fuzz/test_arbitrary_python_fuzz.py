@@ -29,7 +29,7 @@ def test_arbitrary_python_from_the_grammar_passes_every_stage_byte_identical(cod
     _each_stage_and_chain(code, _PATH, legacy=False)
 
 
-@fuzz_settings(0.25)
+@fuzz_settings(0.15)
 @given(code=hypothesmith.from_node())
 def test_arbitrary_python_from_cst_nodes_passes_every_stage_byte_identical(code: str) -> None:
     assume(not _mentions_legacy(code))

@@ -189,7 +189,7 @@ def test_engine_leaves_arbitrary_python_that_only_looks_legacy_byte_identical(co
         assert report.files_changed == []
 
 
-@fuzz_settings(0.25)
+@fuzz_settings(0.2)
 @given(files=projects())
 def test_engine_output_is_the_same_with_sparse_or_full_parse_and_with_a_pool(
     files: list[DiskFile],
