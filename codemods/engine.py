@@ -582,9 +582,14 @@ def _run(
     root_abs = found.root
     report.errors.extend(FileError(_shown(e.path, root_abs), e.reason) for e in found.errors)
 
+    prefix = os.path.join(os.fspath(root_abs), "")
+
     def rel_of(path: Path) -> str:
         absolute = os.path.abspath(path)
-        return Path(os.path.relpath(absolute, root_abs)).as_posix()
+        # Slicing the root off is the common case; relpath costs ~25 µs a file.
+        rel = absolute[len(prefix) :] if absolute.startswith(prefix) else None
+        rel = rel if rel is not None else os.path.relpath(absolute, root_abs)
+        return rel.replace(os.sep, "/")
 
     entries = [(os.fspath(p), rel_of(p)) for p in found.files]
     if wave is not None:

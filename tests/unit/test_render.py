@@ -108,3 +108,9 @@ def test_plan_text_lists_stages_and_manual_methods_with_reasons():
     assert manual
     for name, reason in manual:
         assert f"{name}: manual: {reason}" in text
+
+
+def test_site_json_has_every_site_field():
+    site = _report().sites[1]
+    doc = json.loads(render.json_scan(_report()))["sites"][1]
+    assert doc == site.to_json()
