@@ -7,6 +7,7 @@ import random
 import signal
 import subprocess
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -17,8 +18,9 @@ from tests.safety.repo import copy_tree, group_gone, leftovers, run_cli, snapsho
 TRIALS = int(os.environ.get("EMITTER_MIGRATE_INTERRUPT_TRIALS", "10"))
 SEED = 20_241
 # Exit statuses an interrupted run may end with: finished anyway (0, or 2 for the repo's broken
-# files), interrupted in the engine (130), interrupted in click before the engine started (1,
-# "Aborted!"), or killed by the signal's default action before Python handled it (-signum).
+# files, or for a pool worker the group signal reached before it could ignore it), interrupted
+# in the engine (130), interrupted in click before the engine started (1, "Aborted!"), or
+# killed by the signal's default action outside Python's handlers (-signum: start-up, exit).
 _ACCEPTED = {0, 1, 2, 130, -signal.SIGINT, -signal.SIGTERM}
 
 
@@ -41,19 +43,33 @@ def _interrupt(proc: subprocess.Popen[str], signum: int, whole_group: bool) -> N
         pass  # the run had already finished
 
 
-def _plan_trials(seconds: float) -> list[tuple[str, int, bool, float]]:
-    """(when, signal, whole group, delay): half at a random moment of the run, half during writes."""
+@dataclass(frozen=True)
+class Trial:
+    when: str  # "anytime": a random moment of the run; "writing": once it starts writing
+    signum: int
+    group: bool  # to the whole process group, as Ctrl-C in a terminal does
+    delay: float
+    again: float | None  # a second signal this long after the first (an impatient user)
+
+    def __str__(self) -> str:
+        twice = f", again after {self.again}s" if self.again is not None else ""
+        target = "group" if self.group else "parent"
+        name = signal.Signals(self.signum).name
+        return f"{self.when}, {name} to the {target} after {self.delay:.3f}s{twice}"
+
+
+def _plan_trials(seconds: float) -> list[Trial]:
+    """Half at a random moment of the run, half once writing has begun."""
     rng = random.Random(SEED)
     trials = []
     for i in range(TRIALS):
         signum = rng.choice((signal.SIGINT, signal.SIGTERM))
+        group = signum == signal.SIGINT and rng.random() < 0.5
+        again = rng.choice((0.0, 0.01, 0.1)) if rng.random() < 0.3 else None
         if i % 2 == 0:
-            # The parent only: a Ctrl-C to the whole group while the pool starts can kill a
-            # worker before it ignores SIGINT (see test_worker_crash.py for what follows).
-            trials.append(("anytime", signum, False, rng.uniform(0.05, seconds)))
+            trials.append(Trial("anytime", signum, group, rng.uniform(0.05, seconds), again))
         else:
-            group = signum == signal.SIGINT and rng.random() < 0.5
-            trials.append(("writing", signum, group, rng.uniform(0.0, 0.03)))
+            trials.append(Trial("writing", signum, group, rng.uniform(0.0, 0.03), again))
     return trials
 
 
@@ -62,22 +78,25 @@ def test_interrupted_runs_leave_every_file_original_or_fully_rewritten_and_a_rer
     migration: Migration, tmp_path: Path
 ) -> None:
     outcomes = []
-    for n, (when, signum, group, delay) in enumerate(_plan_trials(migration.seconds)):
+    for n, trial in enumerate(_plan_trials(migration.seconds)):
         tree = copy_tree(migration.original, tmp_path / f"trial{n}")
         proc = start_cli(["run", str(tree), "--stage", "all"])
         try:
-            if when == "writing":
+            if trial.when == "writing":
                 _wait_for_first_write(tree, migration.changed, proc)
-            time.sleep(delay)
-            _interrupt(proc, signum, group)
+            time.sleep(trial.delay)
+            _interrupt(proc, trial.signum, trial.group)
+            if trial.again is not None:
+                time.sleep(trial.again)
+                _interrupt(proc, trial.signum, trial.group)
             _, stderr = proc.communicate(timeout=60)
         finally:
             if proc.poll() is None:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
-        label = f"trial {n} ({when}, {signal.Signals(signum).name}, delay {delay:.3f}s)"
+        label = f"trial {n} ({trial})"
         assert proc.returncode in _ACCEPTED, f"{label}: exit {proc.returncode}\n{stderr}"
-        assert "Traceback" not in stderr or proc.returncode == -signum, f"{label}:\n{stderr}"
+        assert "Traceback" not in stderr or proc.returncode == -trial.signum, f"{label}:\n{stderr}"
         assert group_gone(proc.pid), f"{label}: a worker process outlived the interrupted run"
 
         now = snapshot(tree)
