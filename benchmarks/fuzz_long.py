@@ -38,7 +38,14 @@ def parse_statistics(output: str) -> list[TestStats]:
     """The per-test blocks of Hypothesis' `--hypothesis-show-statistics` report."""
     stats: list[TestStats] = []
     phase = ""
+    inside = False  # pytest's warnings summary lists test ids too: read only Hypothesis' section
     for line in output.splitlines():
+        if "Hypothesis Statistics" in line:
+            inside = True
+        elif inside and line.startswith("====="):
+            inside = False
+        if not inside:
+            continue
         if m := _TEST.match(line.strip()):
             stats.append(TestStats(m.group(1)))
         elif stats and (m := _PHASE.match(line)):

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 import libcst as cst
+from hypothesis import assume
 from hypothesis import strategies as st
 
 from codemods.plan import Mapping_, Param, Plan, load_plan
@@ -845,7 +846,12 @@ def _first_free_index(module: cst.Module) -> int:
 @st.composite
 def spliced(draw: st.DrawFn, programs: st.SearchStrategy[str]) -> GenModule:
     """A generated program with a legacy module's statements inserted between two of its own."""
-    host = cst.parse_module(draw(programs))
+    try:
+        host = cst.parse_module(draw(programs))
+    except cst.ParserSyntaxError:
+        # Valid Python LibCST refuses (e.g. "\\\n" at the end): the engine reports such a
+        # file as a syntax error and leaves it alone; nothing to splice into.
+        assume(False)
     path = draw(st.sampled_from(_PATHS))
     frags = draw(st.lists(legacy_fragment, min_size=1, max_size=2))
     guest_text = draw(module_text(frags, path, header=False))
