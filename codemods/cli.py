@@ -7,6 +7,7 @@ changes to make; 2 an error (bad plan, unusable path, a file that failed, a refu
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -117,8 +118,16 @@ def _engine_call(fn: Callable[[], T]) -> T:
     except engine.EngineError as exc:
         _fail(str(exc))
     except KeyboardInterrupt:
+        _ignore_further_signals()
         typer.echo("\ninterrupted: every file is either as it was or fully rewritten", err=True)
         raise typer.Exit(EXIT_INTERRUPTED) from None
+
+
+def _ignore_further_signals() -> None:
+    """The run is over: a repeated Ctrl-C or SIGTERM while exiting must not print a
+    traceback from interpreter shutdown."""
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, signal.SIG_IGN)
 
 
 def _echo_errors(report: Report) -> None:
@@ -295,7 +304,11 @@ def demo(
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except KeyboardInterrupt:  # a signal outside the engine's run (start-up, rendering)
+        _ignore_further_signals()
+        sys.exit(EXIT_INTERRUPTED)
 
 
 if __name__ == "__main__":
