@@ -118,14 +118,14 @@ def _engine_call(fn: Callable[[], T]) -> T:
     except engine.EngineError as exc:
         _fail(str(exc))
     except KeyboardInterrupt:
-        _ignore_further_signals()
         typer.echo("\ninterrupted: every file is either as it was or fully rewritten", err=True)
         raise typer.Exit(EXIT_INTERRUPTED) from None
 
 
 def _ignore_further_signals() -> None:
     """The run is over: a repeated Ctrl-C or SIGTERM while exiting must not print a
-    traceback from interpreter shutdown."""
+    traceback from interpreter shutdown. Only for the real process (see main): the
+    setting outlives the call and is inherited by child processes."""
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, signal.SIG_IGN)
 
@@ -309,6 +309,10 @@ def main() -> None:
     except KeyboardInterrupt:  # a signal outside the engine's run (start-up, rendering)
         _ignore_further_signals()
         sys.exit(EXIT_INTERRUPTED)
+    except SystemExit as exc:
+        if exc.code == EXIT_INTERRUPTED:
+            _ignore_further_signals()
+        raise
 
 
 if __name__ == "__main__":
