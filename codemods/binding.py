@@ -17,6 +17,7 @@ from functools import cache
 
 import libcst as cst
 
+from codemods.import_edit import dotted_name
 from codemods.plan import Mapping_, Plan, Signature, Template, placeholder
 from codemods.resolve import code
 
@@ -190,12 +191,6 @@ def _dict_items(node: cst.BaseExpression) -> list[tuple[str, cst.BaseExpression]
     return items
 
 
-def _is_chain(node: cst.BaseExpression) -> bool:
-    if isinstance(node, cst.Name):
-        return True
-    return isinstance(node, cst.Attribute) and _is_chain(node.value)
-
-
 class _Mapper:
     def __init__(
         self,
@@ -346,7 +341,7 @@ class _Mapper:
         assert self.m.signature is not None
         for f in template.fields:
             if f == "self":
-                if self.receiver is None or not _is_chain(self.receiver):
+                if self.receiver is None or dotted_name(self.receiver) is None:
                     shown = code(self.receiver) if self.receiver is not None else "?"
                     raise _Refuse(
                         f"the receiver `{shown}` is not a plain name, and the unified call "
@@ -359,7 +354,7 @@ class _Mapper:
                 p = self.m.signature.get(f)
                 default = p.default if p is not None and p.default is not None else "None"
                 values[placeholder(f)] = cst.parse_expression(default)
-        return expr.visit(_Fill(values))  # type: ignore[return-value]
+        return expr.visit(Fill(values))  # type: ignore[return-value]
 
     def _check_duplicates(
         self, out: list[tuple[str, cst.BaseExpression, float]], bound: Bound
@@ -404,7 +399,9 @@ class _DoubleQuotes(cst.CSTTransformer):
         return updated_node.with_changes(value=f'{updated_node.prefix}"{body}"')
 
 
-class _Fill(cst.CSTTransformer):
+class Fill(cst.CSTTransformer):
+    """Replaces placeholder names (see plan.placeholder) with the given expressions."""
+
     def __init__(self, values: dict[str, cst.BaseExpression]) -> None:
         super().__init__()
         self.values = values

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from codemods.import_edit import dotted_name
 from codemods.memo import per_tree
 from codemods.plan import Plan
 
@@ -326,16 +327,6 @@ class _Scope:
         self.bindings.setdefault(key, []).append(binding)
 
 
-def _chain(node: cst.BaseExpression) -> str | None:
-    """`a.b.c` for a Name/Attribute chain, else None."""
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        head = _chain(node.value)
-        return f"{head}.{node.attr.value}" if head else None
-    return None
-
-
 def _is_none(node: cst.BaseExpression | None) -> bool:
     return isinstance(node, cst.Name) and node.value == "None"
 
@@ -389,7 +380,7 @@ class Resolver:
     # -- names
     def qualified(self, node: cst.CSTNode) -> str | None:
         """Dotted path an imported Name or Attribute chain refers to, or None."""
-        chain = _chain(node) if isinstance(node, cst.BaseExpression) else None
+        chain = dotted_name(node) if isinstance(node, cst.BaseExpression) else None
         if chain is None:
             return None
         root, _, rest = chain.partition(".")
@@ -439,7 +430,7 @@ class Resolver:
         if isinstance(node, cst.Name):
             return self._name_type(node.value, scope)
         if isinstance(node, cst.Attribute):
-            chain = _chain(node)
+            chain = dotted_name(node)
             if chain is None:
                 return _unknown(f"`{text}` is an attribute of an expression the tool cannot type")
             return self._chain_type(chain, scope)
@@ -586,7 +577,7 @@ class Resolver:
             defs = self.classes[node.func.value]
             if len(defs) == 1:
                 return self._class_receiver(defs[0])
-        name = (_chain(node.func) or "").rsplit(".", 1)[-1]
+        name = (dotted_name(node.func) or "").rsplit(".", 1)[-1]
         if name in self.project.ambiguous:
             return _unknown(self.project.ambiguous[name])
         if name in self.project.derived and (dotted is not None or name not in self.classes):
@@ -621,7 +612,7 @@ class Resolver:
                 return _unknown(f"annotation `{text}` is not a valid expression")
             return self._annotation(inner)
         if isinstance(node, cst.Subscript):
-            base = self.qualified(node.value) or _chain(node.value) or ""
+            base = self.qualified(node.value) or dotted_name(node.value) or ""
             head = base.rsplit(".", 1)[-1]
             elems = [e.slice.value for e in node.slice if isinstance(e.slice, cst.Index)]
             if head == "Optional" and len(elems) == 1:
@@ -647,7 +638,7 @@ class Resolver:
             defs = self.classes[node.value]
             if len(defs) == 1:
                 return self._class_receiver(defs[0])
-        name = (_chain(node) or "").rsplit(".", 1)[-1]
+        name = (dotted_name(node) or "").rsplit(".", 1)[-1]
         if name in self.project.ambiguous:
             return _unknown(self.project.ambiguous[name])
         if name in self.project.derived:
@@ -680,7 +671,7 @@ class Resolver:
                 if inner.known:
                     return inner
                 continue
-            name = (_chain(base) or "").rsplit(".", 1)[-1]
+            name = (dotted_name(base) or "").rsplit(".", 1)[-1]
             if name in self.project.ambiguous:
                 ambiguous = self.project.ambiguous[name]
             elif name in self.project.derived:
@@ -825,7 +816,7 @@ class _Collector(cst.CSTVisitor):
         if isinstance(target, cst.Tuple | cst.List):
             for el in target.elements:
                 value = el.value
-                key = _chain(value)
+                key = dotted_name(value)
                 if key is not None:
                     self._target(
                         value,
@@ -835,7 +826,7 @@ class _Collector(cst.CSTVisitor):
         if isinstance(target, cst.StarredElement):
             self._target(target.value, binding)
             return
-        key = _chain(target)
+        key = dotted_name(target)
         if key is None:
             return
         if self.scope.kind == "class" and "." not in key and self.scope.cls is not None:
@@ -863,7 +854,7 @@ class _Collector(cst.CSTVisitor):
         )
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        key = _chain(node.target)
+        key = dotted_name(node.target)
         if key is not None:
             self._target(
                 node.target,
@@ -886,7 +877,7 @@ class _Collector(cst.CSTVisitor):
 
     def _loop_target(self, target: cst.BaseExpression) -> None:
         for key_node in _names_in(target):
-            key = _chain(key_node)
+            key = dotted_name(key_node)
             if key is not None:
                 self._target(
                     key_node,
@@ -896,7 +887,7 @@ class _Collector(cst.CSTVisitor):
     def visit_WithItem(self, node: cst.WithItem) -> None:
         if node.asname is not None:
             for key_node in _names_in(node.asname.name):
-                key = _chain(key_node)
+                key = dotted_name(key_node)
                 if key is not None:
                     self._target(
                         key_node,
@@ -932,7 +923,7 @@ def _names_in(target: cst.BaseExpression) -> list[cst.BaseExpression]:
         return [n for el in target.elements for n in _names_in(el.value)]
     if isinstance(target, cst.StarredElement):
         return _names_in(target.value)
-    return [target] if _chain(target) is not None else []
+    return [target] if dotted_name(target) is not None else []
 
 
 def shared_resolver(

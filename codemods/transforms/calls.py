@@ -26,12 +26,13 @@ from dataclasses import dataclass, field, replace
 import libcst as cst
 from libcst._nodes.internal import CodegenState
 
-from codemods.binding import Refusal, keyword_args, map_call, target_params
+from codemods.binding import Fill, Refusal, keyword_args, map_call, target_params
 from codemods.import_edit import (
     add_from_import,
     add_import,
     alias_local_name,
     dotted_expr,
+    dotted_name,
     names_used,
     remove_import_names,
 )
@@ -365,7 +366,7 @@ class CallsCodemod(StageCodemod):
         if api.receiver == "{self}":
             return receiver
         template = cst.parse_expression(api.receiver.format(self=placeholder("self")))
-        return template.visit(_Fill({placeholder("self"): _atomic(receiver)}))  # type: ignore[return-value]
+        return template.visit(Fill({placeholder("self"): _atomic(receiver)}))  # type: ignore[return-value]
 
     def _legacy_manual(
         self, api_id: str, node: cst.CSTNode, kind: str, symbol: str, reason: str
@@ -930,7 +931,7 @@ class CallsCodemod(StageCodemod):
             api = self._legacy_class(expr)
             if api is not None:
                 found.append((code(expr), api))
-                self.replaced.append((_chain_text(expr) or "").split(".")[0])
+                self.replaced.append((dotted_name(expr) or "").split(".")[0])
                 ref = self._target_ref(self.plan.target_class)
                 if not expr.lpar:
                     return ref
@@ -1095,15 +1096,6 @@ def _line_col(text: str, offset: int) -> tuple[int, int]:
     return text.count("\n", 0, offset) + 1, offset - line_start + 1
 
 
-def _chain_text(node: cst.BaseExpression) -> str | None:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        head = _chain_text(node.value)
-        return f"{head}.{node.attr.value}" if head else None
-    return None
-
-
 def _is_type_checking(stmt: cst.BaseStatement) -> bool:
     return (
         isinstance(stmt, cst.If)
@@ -1186,15 +1178,6 @@ class _Swap(cst.CSTTransformer):
 
     def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> cst.CSTNode:
         return self.by_id.get(id(original_node), updated_node)  # type: ignore[return-value]
-
-
-class _Fill(cst.CSTTransformer):
-    def __init__(self, values: dict[str, cst.BaseExpression]) -> None:
-        super().__init__()
-        self.values = values
-
-    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.BaseExpression:
-        return self.values.get(original_node.value, updated_node)
 
 
 class _Respell(cst.CSTTransformer):
