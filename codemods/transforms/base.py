@@ -8,12 +8,14 @@ for what it refuses to touch.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
+from codemods.memo import per_tree
 from codemods.report import AUTO, MANUAL, Site
 
 if TYPE_CHECKING:
@@ -32,22 +34,39 @@ class FileContext:
 
 
 class StageCodemod(cst.CSTTransformer):
-    """Base for the codemods: position lookup and site recording."""
+    """Base for the codemods: site recording, with positions computed only once a site
+    is recorded (PositionProvider costs more than the parse itself, and most files a
+    stage visits give it nothing to report)."""
 
-    METADATA_DEPENDENCIES = (PositionProvider,)
     name: ClassVar[str] = ""  # the `codemod` value a plan stage names
 
     def __init__(self, ctx: FileContext) -> None:
         super().__init__()
         self.ctx = ctx
         self.plan = ctx.plan
+        self._root: cst.Module | None = None
+        self._positions: Mapping[cst.CSTNode, CodeRange] | None = None
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        # The first node visited is the tree positions refer to, whatever visit_Module does.
+        if self._root is None and isinstance(node, cst.Module):
+            self._root = node
+        return super().on_visit(node)
 
     def position(self, node: cst.CSTNode) -> tuple[int, int]:
-        try:
-            rng: CodeRange = self.get_metadata(PositionProvider, node)
-        except KeyError:  # a node built by this codemod has no position
-            return (0, 0)
-        return rng.start.line, rng.start.column + 1
+        """1-based line and column of a node of the tree given to start(); (0, 0) for a
+        node this codemod built."""
+        if self._positions is None:
+            if self._root is None:
+                return (0, 0)
+            root = self._root
+            self._positions = per_tree(
+                root,
+                "positions",
+                lambda: MetadataWrapper(root, unsafe_skip_copy=True).resolve(PositionProvider),
+            )
+        rng = self._positions.get(node)
+        return (rng.start.line, rng.start.column + 1) if rng is not None else (0, 0)
 
     def report(
         self, node: cst.CSTNode, kind: str, symbol: str, status: str, reason: str = ""

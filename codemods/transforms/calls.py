@@ -149,12 +149,6 @@ _IN_FSTRING = (
 
 class CallsCodemod(StageCodemod):
     name = "calls"
-    METADATA_DEPENDENCIES = ()
-
-    @classmethod
-    def get_inherited_dependencies(cls) -> frozenset[type]:  # type: ignore[override]
-        # Not the base's PositionProvider: positions are resolved lazily, see `position`.
-        return frozenset()
 
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)

@@ -25,11 +25,11 @@ from codemods.import_edit import (
     spilled_lines,
 )
 from codemods.resolve import resolve_relative
-from codemods.transforms.base import FileContext
-from codemods.transforms.imports import LazyPositionCodemod, is_legacy_file, mentions
+from codemods.transforms.base import FileContext, StageCodemod
+from codemods.transforms.imports import is_legacy_file, mentions
 
 
-class CleanupCodemod(LazyPositionCodemod):
+class CleanupCodemod(StageCodemod):
     name = "cleanup"
 
     def __init__(self, ctx: FileContext) -> None:
@@ -48,7 +48,6 @@ class CleanupCodemod(LazyPositionCodemod):
 
     # ------------------------------------------------------------ scopes ----
     def visit_Module(self, node: cst.Module) -> bool:
-        self.start(node)
         self._scopes.append(node)
         # Every shim import names the shims' top package (`compat`), or is relative within it.
         roots = {s.split(".", 1)[0] for s in self.shim_modules}

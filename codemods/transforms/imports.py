@@ -21,11 +21,10 @@ Legacy module files are left alone.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import libcst as cst
-from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from codemods.import_edit import (
     alias_local_name,
@@ -146,39 +145,6 @@ class _ModuleUses(cst.CSTVisitor):
             self.bare += 1
 
 
-class LazyPositionCodemod(StageCodemod):
-    """A stage that computes positions only once it records a site.
-
-    PositionProvider costs more than the parse itself, and most files a stage
-    visits give it nothing to report. Subclasses call `start(module)` first.
-    """
-
-    @classmethod
-    def get_inherited_dependencies(cls) -> frozenset[type]:  # type: ignore[override]
-        return frozenset()
-
-    def __init__(self, ctx: FileContext) -> None:
-        super().__init__(ctx)
-        self._root: cst.Module | None = None
-        self._positions: Mapping[cst.CSTNode, CodeRange] | None = None
-
-    def start(self, module: cst.Module) -> None:
-        self._root = module
-
-    def position(self, node: cst.CSTNode) -> tuple[int, int]:
-        if self._positions is None:
-            if self._root is None:
-                return (0, 0)
-            root = self._root
-            self._positions = per_tree(
-                root,
-                "positions",
-                lambda: MetadataWrapper(root, unsafe_skip_copy=True).resolve(PositionProvider),
-            )
-        rng = self._positions.get(node)
-        return (rng.start.line, rng.start.column + 1) if rng is not None else (0, 0)
-
-
 def mentions(module: cst.Module, tokens: Iterable[str]) -> bool:
     """Whether the module's text contains any token (a codegen costs a third of a parse,
     a transformer pass about a whole one)."""
@@ -186,7 +152,7 @@ def mentions(module: cst.Module, tokens: Iterable[str]) -> bool:
     return any(t in text for t in tokens)
 
 
-class ImportsCodemod(LazyPositionCodemod):
+class ImportsCodemod(StageCodemod):
     name = "imports"
 
     def __init__(self, ctx: FileContext) -> None:
@@ -202,7 +168,6 @@ class ImportsCodemod(LazyPositionCodemod):
 
     # ------------------------------------------------------------ scopes ----
     def visit_Module(self, node: cst.Module) -> bool:
-        self.start(node)
         self._scopes.append(node)
         # Every legacy or shim import, patch path and comment names its module's last part.
         tails = {m.rsplit(".", 1)[-1] for m in (*self.plan.legacy_modules, *self.shim_modules)}

@@ -25,10 +25,9 @@ import libcst as cst
 from codemods.import_edit import dotted_name
 from codemods.plan import Mapping_, Symbol
 from codemods.resolve import UNIFIED, PlanNames, Resolver, shared_resolver
-from codemods.transforms.base import FileContext
+from codemods.transforms.base import FileContext, StageCodemod
 from codemods.transforms.imports import (
     PATCH_OBJECT,
-    LazyPositionCodemod,
     call_arg,
     dotted_patch_target,
     is_legacy_file,
@@ -45,7 +44,7 @@ _CALL_TOKENS = ("patch", "attr(", "getLogger", "logger")
 _CALLEE_HINTS = ("patch", "attr", "getLogger")
 
 
-class StringsCodemod(LazyPositionCodemod):
+class StringsCodemod(StageCodemod):
     name = "strings"
 
     def __init__(self, ctx: FileContext) -> None:
@@ -57,7 +56,6 @@ class StringsCodemod(LazyPositionCodemod):
         self._resolver: Resolver | None = None
 
     def visit_Module(self, node: cst.Module) -> bool:
-        self.start(node)
         return not self.skip and mentions(node, _CALL_TOKENS)
 
     @property
