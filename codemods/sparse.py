@@ -1,18 +1,23 @@
-"""Sparse parse: hand LibCST only the top-level statements that can matter.
+"""Sparse parse: hand LibCST only the statements that can matter.
 
 A candidate file is mostly code that names nothing legacy, and LibCST costs the same
-for every line it parses, visits and prints. `ast` finds the top-level statements
-about ten times faster; each statement that mentions nothing relevant is replaced by
-a placeholder string spanning the same lines (its leading comments and blank lines
-stay, so LibCST gives every kept statement and placeholder the same leading lines as in
-the full parse, and every position is the file's own). After the stages run, the
-placeholders are swapped back for the original text byte for byte.
+for every line it parses, visits and prints. `ast` finds the statements about ten
+times faster; each one that mentions nothing relevant is replaced by a placeholder
+spanning the same lines at the same indentation (its leading comments and blank lines
+stay, so LibCST gives every kept statement the same leading lines as in the full parse,
+and every position is the file's own). Placeholders are string statements, or imports
+where they stand for imports, so the import block keeps its shape. After the stages
+run, the placeholders are swapped back for the original text byte for byte.
 
-Relevant, iterated to a fixed point: the first statement (docstring), every import,
-any statement holding a plan token or legacy method name, any statement naming what
-such a statement binds (aliases, derived classes), and any statement binding a name
-a kept statement reads (so the resolver sees every binding of a receiver).
-Anything unusual returns None and the caller parses the whole file.
+Each block is shaped the same way, from the module down through the bodies of kept
+classes and functions. Relevant, iterated to a fixed point within a block: the module
+docstring, any statement holding an import that is not a plain import line, `global`
+and `nonlocal`, any statement holding a plan token or legacy method name, any
+statement naming what such a statement binds (aliases, derived classes; passed down
+to inner blocks), and any statement binding a name that a kept statement reads, here
+or in an enclosing block (so the resolver sees every binding of a receiver; in a class
+body, `self.x = ...` binds `x`). Anything unusual returns None and the caller parses
+the whole file.
 """
 
 from __future__ import annotations
@@ -52,14 +57,19 @@ def full_parse_forced() -> bool:
 
 @dataclass(frozen=True)
 class Relevance:
-    """What makes a statement relevant: substrings anywhere, or whole identifiers."""
+    """What makes a statement relevant: substrings anywhere, or whole identifiers.
+    `bystanders` keep a statement without making what it binds relevant (a stage
+    must see them, but `from typing import TYPE_CHECKING` says nothing about `Any`)."""
 
     substrings: tuple[str, ...]
     words: frozenset[str]
+    bystanders: frozenset[str] = frozenset()
 
     @classmethod
-    def of(cls, substrings: Iterable[str], words: Iterable[str]) -> Relevance:
-        return cls(tuple(sorted(set(substrings))), frozenset(words))
+    def of(
+        cls, substrings: Iterable[str], words: Iterable[str], bystanders: Iterable[str] = ()
+    ) -> Relevance:
+        return cls(tuple(sorted(set(substrings))), frozenset(words), frozenset(bystanders))
 
 
 @dataclass(frozen=True)
@@ -69,7 +79,7 @@ class SparseSource:
     # (placeholder text with its newline, original statement text with its newline)
     regions: tuple[tuple[str, str], ...]
     placeholder_lines: frozenset[int]
-    prefix: str  # what every placeholder starts with, and nothing else in the text
+    prefix: str  # the key every placeholder holds once, and nothing else in the text
 
     def line(self, line: int) -> int | None:
         """The line as reported (None if it falls inside a placeholder)."""
@@ -86,10 +96,14 @@ class SparseSource:
         pieces: list[str] = []
         cursor = 0
         for at, (marker, original) in zip(found, self.regions, strict=True):
-            if not code.startswith(marker, at) or (at > 0 and code[at - 1] != "\n"):
+            # A marker is its indentation, then a statement holding the key.
+            start = at - marker.index(self.prefix)
+            if start < cursor or not code.startswith(marker, start):
                 return None
-            pieces += [code[cursor:at], original]
-            cursor = at + len(marker)
+            if start > 0 and code[start - 1] != "\n":
+                return None
+            pieces += [code[cursor:start], original]
+            cursor = start + len(marker)
         pieces.append(code[cursor:])
         return "".join(pieces)
 
@@ -165,9 +179,10 @@ class _Unit:
     stmts: list[ast.stmt]
 
 
-def _units(tree: ast.Module, lines: list[str]) -> list[_Unit]:
+def _units(body: list[ast.stmt], lines: list[str], indent: int) -> list[_Unit]:
+    """The statements of one block grouped into units that can be replaced alone."""
     units: list[_Unit] = []
-    for stmt in tree.body:
+    for stmt in body:
         decorators = getattr(stmt, "decorator_list", [])
         first = min([stmt.lineno, *(d.lineno for d in decorators)])
         last = stmt.end_lineno or stmt.lineno
@@ -176,12 +191,152 @@ def _units(tree: ast.Module, lines: list[str]) -> list[_Unit]:
             gap = lines[prev.last : first - 1]
             # Same line (`a; b`), or comments indented under the previous block, which
             # LibCST gives to that block rather than to this statement: keep together.
-            if first <= prev.last or any(g.strip() and g[:1] in " \t" for g in gap):
+            if first <= prev.last or any(_deeper(g, indent) for g in gap):
                 prev.last = max(prev.last, last)
                 prev.stmts.append(stmt)
                 continue
         units.append(_Unit(first, last, [stmt]))
     return units
+
+
+def _deeper(line: str, indent: int) -> bool:
+    stripped = line.lstrip(" \t")
+    return bool(stripped) and len(line) - len(stripped) > indent
+
+
+def _inner_body(stmt: ast.stmt, lines: list[str]) -> tuple[list[ast.stmt], int] | None:
+    """The body of a def or class and its indentation, when it is an indented block
+    (not `def f(): pass` on one line)."""
+    if not isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+        return None
+    first = stmt.body[0]
+    lead = lines[first.lineno - 1][: first.col_offset]
+    if first.lineno <= stmt.lineno or lead.strip(" \t") or len(lead) <= stmt.col_offset:
+        return None
+    return stmt.body, len(lead)
+
+
+def _attribute_stores(stmt: ast.stmt) -> set[str]:
+    """Attribute names assigned anywhere in a statement (`self.bridge = ...` in
+    `__init__` types `self.bridge` for the other methods)."""
+    return {
+        node.attr
+        for node in ast.walk(stmt)
+        if isinstance(node, ast.Attribute) and not isinstance(node.ctx, ast.Load)
+    }
+
+
+_SCOPE_DECLARATIONS = (ast.Global, ast.Nonlocal)
+
+
+@dataclass
+class _Scope:
+    """What the enclosing blocks pass down: names whose mention makes a statement
+    relevant (aliases, derived classes) and names a kept statement reads."""
+
+    relevant: set[str]
+    reads: set[str]
+
+
+class _Shaper:
+    """Chooses what to keep, block by block, and collects the placeholders."""
+
+    def __init__(self, lines: list[str], relevance: Relevance, key: str) -> None:
+        self.lines = lines
+        self.relevance = relevance
+        self.key = key
+        self.replaced: list[tuple[_Unit, int, bool]] = []  # unit, indentation, import-shaped
+
+    def shape(
+        self, body: list[ast.stmt], indent: int, scope: _Scope, *, top: bool = False
+    ) -> None:
+        units = _units(body, self.lines, indent)
+        if top and len(units) < 2:
+            return
+        texts = ["\n".join(self.lines[u.first - 1 : u.last]) for u in units]
+        words = self.relevance.words
+        binds: list[set[str]] = []
+        pure_import: list[bool] = []
+        keep = [False] * len(units)
+        spreads = [False] * len(units)  # its bindings make other units relevant
+        idents: list[set[str] | None] = [None] * len(units)
+
+        def idents_of(i: int) -> set[str]:
+            found = idents[i]
+            if found is None:
+                found = idents[i] = set(_IDENT.findall(texts[i]))
+            return found
+
+        for i, (unit, text) in enumerate(zip(units, texts, strict=True)):
+            bound = set().union(
+                *(_module_binds(s, "global" in text, ":=" in text) for s in unit.stmts)
+            )
+            if not top:
+                bound |= set().union(*(_attribute_stores(s) for s in unit.stmts))
+            binds.append(bound)
+            pure = all(isinstance(s, ast.Import | ast.ImportFrom) for s in unit.stmts)
+            pure_import.append(pure)
+            if any(s in text for s in self.relevance.substrings) or (
+                idents_of(i) & (words | scope.relevant)
+            ):
+                keep[i] = spreads[i] = True
+            elif top and i == 0:
+                keep[i] = True  # the docstring decides where a new import goes
+            elif idents_of(i) & self.relevance.bystanders:
+                keep[i] = True
+            elif not pure and any(_has_import(s) for s in unit.stmts):
+                keep[i] = True
+            elif any(isinstance(s, _SCOPE_DECLARATIONS) for s in unit.stmts):
+                keep[i] = True
+        relevant = set(scope.relevant)
+        reads = set(scope.reads)
+        done = [False] * len(units)
+        changed = True
+        while changed:
+            changed = False
+            for i in range(len(units)):
+                if keep[i] and not done[i]:
+                    done[i] = True
+                    if not pure_import[i]:
+                        reads |= idents_of(i)
+                    if spreads[i]:
+                        relevant |= binds[i]
+            for i in range(len(units)):
+                if keep[i]:
+                    continue
+                if relevant and _mentions_any(texts[i], relevant) and idents_of(i) & relevant:
+                    keep[i] = spreads[i] = changed = True
+                elif binds[i] & reads:
+                    keep[i] = changed = True
+        readers = [i for i in range(len(units)) if keep[i] and not pure_import[i]]
+        for i, unit in enumerate(units):
+            if not keep[i]:
+                self.replaced.append((unit, indent, pure_import[i]))
+                continue
+            found = _inner_body(unit.stmts[0], self.lines) if len(unit.stmts) == 1 else None
+            if found is None:
+                continue
+            # What the unit itself reads would keep every binding inside it: only the
+            # enclosing blocks and the other kept units count.
+            others = set(scope.reads).union(*(idents_of(j) for j in readers if j != i))
+            self.shape(found[0], found[1], _Scope(relevant, others))
+
+    def placeholder(self, number: int, unit: _Unit, indent: int, import_shaped: bool) -> str:
+        """A statement spanning the unit's lines at its indentation: one token for LibCST
+        (or one import, so the import block keeps its shape for where a new import goes),
+        and every position (and every line number a reason quotes) stays the file's own."""
+        span = unit.last - unit.first
+        name = f"{self.key}{number}__"
+        pad = self.lines[unit.first - 1][:indent]
+        if import_shaped:
+            body = f"import {name}" if span == 0 else f"from {name} import (" + "\n" * span + "_)"
+        else:
+            body = '"""' + name + "\n" * span + '"""'
+        return pad + body
+
+
+def _mentions_any(text: str, names: set[str]) -> bool:
+    return any(n in text for n in names)
 
 
 def sparse_source(text: str, relevance: Relevance) -> SparseSource | None:
@@ -195,71 +350,29 @@ def sparse_source(text: str, relevance: Relevance) -> SparseSource | None:
         tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None  # the full parse reports it
-    units = _units(tree, lines)
-    if len(units) < 2:
-        return None
-    texts = ["\n".join(lines[u.first - 1 : u.last]) for u in units]
-    idents = [set(_IDENT.findall(t)) for t in texts]
-    binds = [
-        set().union(*(_module_binds(s, "global" in t, ":=" in t) for s in u.stmts))
-        for u, t in zip(units, texts, strict=True)
-    ]
-    pure_import = [all(isinstance(s, ast.Import | ast.ImportFrom) for s in u.stmts) for u in units]
-
-    keep = [False] * len(units)
-    # Units whose bindings make other units relevant (aliases, derived classes).
-    spreads = [False] * len(units)
-    for i, t in enumerate(texts):
-        if any(s in t for s in relevance.substrings) or idents[i] & relevance.words:
-            keep[i] = spreads[i] = True
-        elif i == 0 or any(_has_import(s) for s in units[i].stmts):
-            keep[i] = True
-    relevant: set[str] = set()
-    reads: set[str] = set()
-    done = [False] * len(units)
-    changed = True
-    while changed:
-        changed = False
-        for i in range(len(units)):
-            if keep[i] and not done[i]:
-                done[i] = True
-                if not pure_import[i]:
-                    reads |= idents[i]
-                if spreads[i]:
-                    relevant |= binds[i]
-        for i in range(len(units)):
-            if keep[i]:
-                continue
-            if idents[i] & relevant:
-                keep[i] = spreads[i] = changed = True
-            elif binds[i] & reads:
-                keep[i] = changed = True
-    if all(keep):
-        return None
-
     nonce = secrets.token_hex(6)
     while nonce in text:
         nonce = secrets.token_hex(6)
-    prefix = f'"""__sparse_{nonce}_'
+    shaper = _Shaper(lines, relevance, f"__sparse_{nonce}_")
+    shaper.shape(tree.body, 0, _Scope(set(), set()), top=True)
+    if not shaper.replaced:
+        return None
     out: list[str] = []
     regions: list[tuple[str, str]] = []
     placeholders: set[int] = set()
     cursor = 0  # next original line index (0-based) to copy
-    for i, unit in enumerate(units):
-        if keep[i]:
-            continue
+    for number, (unit, indent, import_shaped) in enumerate(
+        sorted(shaper.replaced, key=lambda r: r[0].first)
+    ):
         out.extend(lines[cursor : unit.first - 1])
-        # A string statement spanning the same lines: one token for LibCST, and every
-        # position (and every line number a reason quotes) stays the file's own.
-        span = unit.last - unit.first
-        marker = f"{prefix}{i}__" + "\n" * span + '"""'
-        regions.append((marker + "\n", texts[i] + "\n"))
+        marker = shaper.placeholder(number, unit, indent, import_shaped)
+        regions.append((marker + "\n", "\n".join(lines[unit.first - 1 : unit.last]) + "\n"))
         out.append(marker)
         placeholders.update(range(unit.first, unit.last + 1))
         cursor = unit.last
     out.extend(lines[cursor:])
     sparse = "\n".join(out) + "\n"
-    source = SparseSource(sparse, text, tuple(regions), frozenset(placeholders), prefix)
+    source = SparseSource(sparse, text, tuple(regions), frozenset(placeholders), shaper.key)
     if source.restore(sparse) != text:
         return None
     return source
@@ -270,8 +383,14 @@ def relevance_for(plan: Plan, project: ProjectIndex | None) -> Relevance:
     substrings = [t.decode() for t in plan.prefilter_tokens]
     if project is not None:
         substrings += [t.decode() for t in project.extra_tokens]
-    substrings += [plan.target_module, plan.target_class]
+    substrings += [plan.target_module, plan.target_class, *plan.legacy_modules]
+    substrings += [api.shim_module for api in plan.apis.values()]
     words = set(plan.legacy_method_names)
     words.update(s.name for s in plan.symbols.values())
     words.update(key.rsplit(".", 1)[-1] for key in plan.constructors)
-    return Relevance.of(substrings, words)
+    # Names a stage may add to the module (a binding of one elsewhere must be seen),
+    # and what decides how annotations are read.
+    bystanders = {m.target.split(".")[0] for m in plan.constructors.values() if m.target}
+    bystanders.update(api.shim_module.split(".")[0] for api in plan.apis.values())
+    bystanders.update(("TYPE_CHECKING", "__future__", "annotations"))
+    return Relevance.of(substrings, words, bystanders)

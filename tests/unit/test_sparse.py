@@ -65,7 +65,8 @@ def test_unrelated_statements_become_placeholders_that_restore_byte_for_byte() -
     result = _shape(SOURCE)
     kept = _kept(result)
     assert "def unrelated" not in kept and "class Plain" not in kept
-    assert "def build" in kept and "import json" in kept and "Module docstring" in kept
+    assert "def build" in kept and "Module docstring" in kept
+    assert "import json" not in kept  # no kept statement reads `json`
     assert result.restore(result.text) == SOURCE
     cst.parse_module(result.text)  # the sparse form is valid Python
 
@@ -158,7 +159,7 @@ def test_restore_refuses_a_missing_or_duplicated_placeholder() -> None:
 
 def test_restore_keeps_code_inserted_around_placeholders() -> None:
     result = _shape(SOURCE)
-    marker = result.regions[0][0]
+    marker = next(m for m, original in result.regions if original.startswith("def unrelated"))
     edited = result.text.replace(marker, "import added\n" + marker)
     restored = result.restore(edited)
     assert restored is not None
@@ -172,3 +173,107 @@ def test_full_parse_is_forced_by_the_environment(monkeypatch: pytest.MonkeyPatch
     assert full_parse_forced()
     monkeypatch.setenv(FULL_PARSE_ENV, "0")
     assert not full_parse_forced()
+
+
+def test_an_unrelated_import_becomes_an_import_so_the_import_block_keeps_its_shape() -> None:
+    text = (
+        '"""Doc."""\n\nimport json\nfrom os import (\n    path,\n    sep,\n)\n'
+        "from x import AgentWebSocketBridge\n\n\ndef a():\n    return AgentWebSocketBridge\n"
+    )
+    result = _shape(text)
+    module = cst.parse_module(result.text)
+    kinds = [type(s.body[0]).__name__ for s in module.body if isinstance(s, cst.SimpleStatementLine)]
+    assert kinds == ["Expr", "Import", "ImportFrom", "ImportFrom"]
+    assert "json" not in _kept(result) and "sep" not in _kept(result)
+    assert result.restore(result.text) == text
+
+
+def test_an_import_a_kept_statement_reads_is_kept() -> None:
+    text = "import json\nimport os\n\n\ndef a(b):\n    b.emit(json.dumps({}))\n"
+    kept = _kept(_shape(text))
+    assert "import json" in kept and "import os" not in kept
+
+
+def test_future_imports_are_kept() -> None:
+    relevance = Relevance.of(RELEVANCE.substrings, RELEVANCE.words, ["__future__"])
+    text = "from __future__ import annotations\nimport os\n\n\ndef a(b):\n    b.emit()\n"
+    result = sparse_source(text, relevance)
+    assert result is not None and "from __future__ import annotations" in _kept(result)
+    assert "import os" not in _kept(result)
+
+
+def test_a_bystander_keeps_its_statement_but_not_the_users_of_what_it_binds() -> None:
+    relevance = Relevance.of(RELEVANCE.substrings, RELEVANCE.words, ["TYPE_CHECKING"])
+    text = (
+        "from typing import TYPE_CHECKING, Any\n\n\ndef a(b):\n    b.emit()\n\n\n"
+        "def c(x: Any):\n    return x\n"
+    )
+    result = sparse_source(text, relevance)
+    assert result is not None
+    kept = _kept(result)
+    assert "from typing import TYPE_CHECKING, Any" in kept and "def c" not in kept
+
+
+CLASS = """import x
+
+
+class Handler:
+    def __init__(self, bridge):
+        self.bridge = bridge
+        self.count = 0
+
+    def unrelated(self):
+        return self.count + 1
+
+    def setup_other(self):
+        self.other = 2
+
+    async def send(self):
+        total = self.unrelated()
+        label = "run"
+        await self.bridge.emit(label)
+"""
+
+
+def test_unrelated_methods_of_a_kept_class_become_placeholders() -> None:
+    result = _shape(CLASS)
+    kept = _kept(result)
+    assert "class Handler:" in kept and "async def send" in kept
+    assert "def setup_other" not in kept
+    # `send` reads `unrelated` and `bridge`: their bindings stay.
+    assert "def unrelated" in kept and "def __init__" in kept
+    assert result.restore(result.text) == CLASS
+    cst.parse_module(result.text)
+
+
+def test_unrelated_statements_inside_a_kept_function_become_placeholders() -> None:
+    kept = _kept(_shape(CLASS))
+    assert 'label = "run"' in kept and "await self.bridge.emit(label)" in kept
+    assert "total = self.unrelated()" not in kept
+    # Inside `__init__`, only the binding of a name read elsewhere is kept.
+    assert "self.bridge = bridge" in kept and "self.count = 0" in kept
+
+
+def test_nested_placeholders_keep_indentation_and_line_numbers() -> None:
+    result = _shape(CLASS)
+    original, shaped = CLASS.split("\n"), result.text.split("\n")
+    assert len(shaped) == len(original)
+    for number in sorted(result.placeholder_lines):
+        line = original[number - 1]
+        if line.strip() and number - 1 not in result.placeholder_lines:
+            indent = len(line) - len(line.lstrip())
+            assert shaped[number - 1][:indent] == line[:indent]
+    marker_lines = [n for n, line in enumerate(shaped, 1) if result.prefix in line]
+    assert all(shaped[n - 1].startswith("    ") for n in marker_lines)
+
+
+def test_one_line_bodies_are_not_shaped_inside() -> None:
+    text = "import x\n\n\nclass A: pass\n\n\ndef f(b): b.emit(); y = 1\n"
+    result = sparse_source(text, RELEVANCE)
+    assert result is None or "def f(b): b.emit(); y = 1" in _kept(result)
+
+
+def test_restore_refuses_a_placeholder_whose_indentation_changed() -> None:
+    result = _shape(CLASS)
+    nested = next(m for m, _ in result.regions if m.startswith("    "))
+    assert result.restore(result.text.replace(nested, nested[4:])) is None
