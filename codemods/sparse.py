@@ -247,9 +247,7 @@ class _Shaper:
         self.key = key
         self.replaced: list[tuple[_Unit, int, bool]] = []  # unit, indentation, import-shaped
 
-    def shape(
-        self, body: list[ast.stmt], indent: int, scope: _Scope, *, top: bool = False
-    ) -> None:
+    def shape(self, body: list[ast.stmt], indent: int, scope: _Scope, *, top: bool = False) -> None:
         units = _units(body, self.lines, indent)
         if top and len(units) < 2:
             return

@@ -182,7 +182,9 @@ def test_an_unrelated_import_becomes_an_import_so_the_import_block_keeps_its_sha
     )
     result = _shape(text)
     module = cst.parse_module(result.text)
-    kinds = [type(s.body[0]).__name__ for s in module.body if isinstance(s, cst.SimpleStatementLine)]
+    kinds = [
+        type(s.body[0]).__name__ for s in module.body if isinstance(s, cst.SimpleStatementLine)
+    ]
     assert kinds == ["Expr", "Import", "ImportFrom", "ImportFrom"]
     assert "json" not in _kept(result) and "sep" not in _kept(result)
     assert result.restore(result.text) == text
