@@ -8,15 +8,14 @@ for what it refuses to touch.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, ClassVar
 
 import libcst as cst
-from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
+from libcst.metadata import MetadataWrapper
 
-from codemods.memo import per_tree
 from codemods.report import AUTO, MANUAL, Site
+from codemods.transforms.positions import node_positions
 
 if TYPE_CHECKING:
     from codemods.plan import Plan
@@ -34,9 +33,9 @@ class FileContext:
 
 
 class StageCodemod(cst.CSTTransformer):
-    """Base for the codemods: site recording, with positions computed only once a site
-    is recorded (PositionProvider costs more than the parse itself, and most files a
-    stage visits give it nothing to report)."""
+    """Base for the codemods: site recording. A site's position is filled in when the
+    stage leaves the module, for all its sites in one cheap pass (see
+    codemods.transforms.positions), since most files give a stage few sites."""
 
     name: ClassVar[str] = ""  # the `codemod` value a plan stage names
 
@@ -45,7 +44,7 @@ class StageCodemod(cst.CSTTransformer):
         self.ctx = ctx
         self.plan = ctx.plan
         self._root: cst.Module | None = None
-        self._positions: Mapping[cst.CSTNode, CodeRange] | None = None
+        self.site_nodes: dict[int, cst.CSTNode] = {}  # id(site not yet placed) -> its node
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         # The first node visited is the tree positions refer to, whatever visit_Module does.
@@ -53,28 +52,41 @@ class StageCodemod(cst.CSTTransformer):
             self._root = node
         return super().on_visit(node)
 
-    def position(self, node: cst.CSTNode) -> tuple[int, int]:
-        """1-based line and column of a node of the tree given to start(); (0, 0) for a
-        node this codemod built."""
-        if self._positions is None:
-            if self._root is None:
-                return (0, 0)
-            root = self._root
-            self._positions = per_tree(
-                root,
-                "positions",
-                lambda: MetadataWrapper(root, unsafe_skip_copy=True).resolve(PositionProvider),
-            )
-        rng = self._positions.get(node)
-        return (rng.start.line, rng.start.column + 1) if rng is not None else (0, 0)
+    def on_leave(
+        self, original_node: cst.CSTNode, updated_node: cst.CSTNode
+    ) -> cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel[cst.CSTNode]:
+        result = super().on_leave(original_node, updated_node)
+        if original_node is self._root and self.site_nodes:
+            self.place_sites([])
+        return result
+
+    def positions(self, nodes: list[cst.CSTNode]) -> dict[int, tuple[int, int]]:
+        """1-based (line, column) by node id of nodes of the visited tree (absent: a node
+        this codemod built)."""
+        if self._root is None or not nodes:
+            return {}
+        return node_positions(self._root, nodes)
+
+    def place_sites(self, extra: list[cst.CSTNode]) -> dict[int, tuple[int, int]]:
+        """Give the sites recorded so far their positions; returns those of `extra` too."""
+        where = self.positions([*self.site_nodes.values(), *extra])
+        placed = []
+        for site in self.ctx.sites:
+            node = self.site_nodes.get(id(site))
+            if node is not None and id(node) in where:
+                line, col = where[id(node)]
+                site = replace(site, line=line, col=col)
+            placed.append(site)
+        self.ctx.sites[:] = placed
+        self.site_nodes.clear()
+        return where
 
     def report(
         self, node: cst.CSTNode, kind: str, symbol: str, status: str, reason: str = ""
     ) -> None:
-        line, col = self.position(node)
-        self.ctx.sites.append(
-            Site(self.ctx.path, line, col, kind, symbol, status, reason, self.ctx.stage)
-        )
+        site = Site(self.ctx.path, 0, 0, kind, symbol, status, reason, self.ctx.stage)
+        self.site_nodes[id(site)] = node
+        self.ctx.sites.append(site)
 
     def auto(self, node: cst.CSTNode, kind: str, symbol: str, reason: str = "") -> None:
         self.report(node, kind, symbol, AUTO, reason)

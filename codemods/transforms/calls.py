@@ -19,12 +19,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 import libcst as cst
-from libcst._nodes.internal import CodegenState
 
 from codemods.binding import Fill, Refusal, keyword_args, map_call, target_params
 from codemods.import_edit import (
@@ -40,6 +38,7 @@ from codemods.plan import Api, Mapping_, placeholder
 from codemods.report import AUTO, MANUAL, Site
 from codemods.resolve import UNIFIED, Receiver, Resolver, code, shared_resolver
 from codemods.transforms.base import FileContext, StageCodemod
+from codemods.transforms.positions import line_text, node_offsets
 
 # A rewritten one-line call longer than this is laid out one argument a line.
 _MAX_LINE = 99
@@ -173,7 +172,6 @@ class CallsCodemod(StageCodemod):
         self.retargets: list[_Retarget] = []
         self.constructed: list[_Retarget] = []  # constructor rewrites, undoable
         self.used_as_legacy: dict[str, cst.CSTNode] = {}  # API -> a call that may need it
-        self.site_nodes: dict[int, cst.CSTNode] = {}  # id(placeholder site) -> its node
         self.statements: list[cst.SimpleStatementLine] = []  # the one we are inside
         self.fstring_depth = 0  # > 0 inside an f-string replacement field
         self.indents: list[str] = []  # indentation of the blocks we are inside
@@ -197,14 +195,6 @@ class CallsCodemod(StageCodemod):
         self.source = node
         return self.resolver.mentions_legacy  # nothing to rewrite or report: skip the walk
 
-    def report(
-        self, node: cst.CSTNode, kind: str, symbol: str, status: str, reason: str = ""
-    ) -> None:
-        # Positions are filled in at the end, in one cheap pass (see _place_sites).
-        site = Site(self.ctx.path, 0, 0, kind, symbol, status, reason, self.ctx.stage)
-        self.site_nodes[id(site)] = node
-        self.ctx.sites.append(site)
-
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
         undo = [r for r in self.retargets if r.apis & self.blocked]
         kept = [c for c in self.constructed if c.apis & set(self.used_as_legacy)]
@@ -212,7 +202,7 @@ class CallsCodemod(StageCodemod):
             updated_node = self._undo(updated_node, undo + kept)
         kept_nodes = [self.site_nodes[id(c.sites[0])] for c in kept]
         needing = [self.used_as_legacy[api] for c in kept for api in c.apis]
-        where = self._place_sites([*kept_nodes, *needing])
+        where = self.place_sites([*kept_nodes, *needing])
         for c, node in zip(kept, kept_nodes, strict=True):
             (api,) = c.apis
             line = where[id(self.used_as_legacy[api])][0]
@@ -232,25 +222,6 @@ class CallsCodemod(StageCodemod):
         if not self.changed:
             return updated_node
         return self._switch_imports(original_node, updated_node)
-
-    def _place_sites(self, extra: list[cst.CSTNode]) -> dict[int, tuple[int, int]]:
-        """Give this stage's sites their positions (one codegen pass over the original
-        module); returns the positions of `extra` nodes too."""
-        nodes = [*self.site_nodes.values(), *extra]
-        if not nodes or self.source is None:
-            return {}
-        text, offsets = _node_offsets(self.source, nodes, self.source)
-        where = {k: _line_col(text, off) for k, off in offsets.items()}
-        placed = []
-        for site in self.ctx.sites:
-            node = self.site_nodes.get(id(site))
-            if node is not None and id(node) in where:
-                line, col = where[id(node)]
-                site = replace(site, line=line, col=col)
-            placed.append(site)
-        self.ctx.sites[:] = placed
-        self.site_nodes.clear()
-        return where
 
     def _undo(self, module: cst.Module, undo: list[_Retarget]) -> cst.Module:
         """Put back the legacy class in annotations/specs of APIs that keep manual sites."""
@@ -448,12 +419,12 @@ class CallsCodemod(StageCodemod):
         limit: a one-line call, or a hanging call with all its arguments on one line."""
         if not new.args or self.source is None or not self.statements:
             return new  # (calls in compound-statement headers keep their layout)
-        text, offsets = _node_offsets(
+        text, offsets = node_offsets(
             self.statements[-1], [original, *original.args[:1]], self.source, self.indents
         )
         if id(original) not in offsets:
             return new
-        line, col = _line_text(text, offsets[id(original)])
+        line, col = line_text(text, offsets[id(original)])
         indent = line[: len(line) - len(line.lstrip())]
         old_code, new_code = code(original), code(new)
         if "\n" not in old_code:
@@ -468,7 +439,7 @@ class CallsCodemod(StageCodemod):
         else:
             first = offsets.get(id(original.args[0])) if original.args else None
             found = (
-                self._hanging_indent(original, new, _line_text(text, first))
+                self._hanging_indent(original, new, line_text(text, first))
                 if first is not None
                 else None
             )
@@ -1029,65 +1000,6 @@ class CallsCodemod(StageCodemod):
         for path, names in by_path.items():
             module = remove_import_names(module, path, names)
         return module
-
-
-@dataclass
-class _Starts(CodegenState):
-    """Codegen that notes where chosen nodes start, as PositionProvider would place them
-    (after their parentheses and leading whitespace), and nothing else: far cheaper than
-    positions for every node."""
-
-    wanted: frozenset[int] = frozenset()
-    starts: dict[int, int] = field(default_factory=dict)  # node id -> token index
-
-    def before_codegen(self, node: cst.CSTNode) -> None:
-        if id(node) in self.wanted:
-            self.starts[id(node)] = len(self.tokens)
-
-    @contextmanager
-    def record_syntactic_position(
-        self,
-        node: cst.CSTNode,
-        *,
-        start_node: cst.CSTNode | None = None,
-        end_node: cst.CSTNode | None = None,
-    ) -> Iterator[None]:
-        if id(node) in self.wanted and start_node is None:
-            self.starts[id(node)] = len(self.tokens)
-        yield
-
-
-def _node_offsets(
-    root: cst.CSTNode, nodes: Iterable[cst.CSTNode], module: cst.Module, indent: Sequence[str] = ()
-) -> tuple[str, dict[int, int]]:
-    """The code of `root` (inside blocks indented by `indent`) and where each node starts
-    in it (character offset)."""
-    state = _Starts(
-        default_indent=module.default_indent,
-        default_newline=module.default_newline,
-        indent_tokens=list(indent),
-        wanted=frozenset(id(n) for n in nodes),
-    )
-    root._codegen(state)
-    ends, total = [], 0
-    for token in state.tokens:
-        ends.append(total)
-        total += len(token)
-    ends.append(total)
-    return "".join(state.tokens), {k: ends[i] for k, i in state.starts.items()}
-
-
-def _line_text(text: str, offset: int) -> tuple[str, int]:
-    """The line of `text` holding `offset`, and the 1-based column of the offset in it."""
-    start = text.rfind("\n", 0, offset) + 1
-    end = text.find("\n", offset)
-    return text[start : end if end >= 0 else len(text)], offset - start + 1
-
-
-def _line_col(text: str, offset: int) -> tuple[int, int]:
-    """1-based line and column of a character offset."""
-    line_start = text.rfind("\n", 0, offset) + 1
-    return text.count("\n", 0, offset) + 1, offset - line_start + 1
 
 
 def _is_type_checking(stmt: cst.BaseStatement) -> bool:

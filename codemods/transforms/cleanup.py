@@ -146,7 +146,7 @@ class CleanupCodemod(StageCodemod):
             return True
         uses = self._scope_uses().get(local, [])
         if uses:
-            lines = sorted({self.position(u)[0] for u in uses} - {0})
+            lines = sorted({line for line, _ in self.positions(uses).values()})
             where = f" (line {', '.join(map(str, lines[:5]))}{', ...' if len(lines) > 5 else ''})"
             self.manual(
                 alias,

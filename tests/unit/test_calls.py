@@ -671,28 +671,6 @@ def test_constructor_of_another_api_is_not_held_back(plan: Plan) -> None:
     assert [s.kind for s in r.manual()] == ["call"]
 
 
-def test_site_positions_match_libcst_position_provider() -> None:
-    from pathlib import Path
-
-    from libcst.metadata import MetadataWrapper, PositionProvider
-
-    from codemods.transforms.calls import _line_col, _node_offsets
-
-    root = Path(__file__).resolve().parents[2]
-    for rel in ("codemods/transforms/calls.py", "codemods/demo_app/support_desk/agents/triage.py"):
-        module = cst.parse_module((root / rel).read_text(encoding="utf-8"))
-        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-        expected = wrapper.resolve(PositionProvider)
-        kinds = (cst.Call, cst.Attribute, cst.Annotation, cst.Assign, cst.Name, cst.Arg)
-        nodes = [n for n in expected if isinstance(n, kinds)]
-        assert len(nodes) > 100
-        text, offsets = _node_offsets(module, nodes, module)
-        assert text == module.code
-        for node in nodes:
-            rng = expected[node]
-            assert _line_col(text, offsets[id(node)]) == (rng.start.line, rng.start.column + 1)
-
-
 def test_call_inside_an_f_string_field_is_left_manual(plan: Plan) -> None:
     source = """
     from compat.agent_websocket_bridge import AgentWebSocketBridge

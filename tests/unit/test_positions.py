@@ -1,0 +1,70 @@
+"""codemods.transforms.positions gives the starts LibCST's PositionProvider gives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import libcst as cst
+import pytest
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from codemods.transforms.positions import line_col, line_text, node_offsets, node_positions
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _sources() -> list[Path]:
+    golden = sorted((REPO / "tests" / "golden").glob("*/input/**/*.py"))
+    demo = sorted((REPO / "codemods" / "demo_app").rglob("*.py"))
+    return [*golden, *demo, REPO / "codemods" / "transforms" / "calls.py"]
+
+
+def _parsed(path: Path) -> cst.Module | None:
+    try:
+        return cst.parse_module(path.read_bytes())
+    except cst.ParserSyntaxError:
+        return None
+
+
+def test_every_node_starts_where_position_provider_says() -> None:
+    checked = 0
+    for path in _sources():
+        module = _parsed(path)
+        if module is None:
+            continue
+        expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+        nodes = [n for n in expected if not isinstance(n, cst.Module)]
+        got = node_positions(module, nodes)
+        for node in nodes:
+            rng = expected[node]
+            want = (rng.start.line, rng.start.column + 1)
+            assert got[id(node)] == want, (path.name, type(node).__name__, want, got[id(node)])
+            checked += 1
+    assert checked > 10_000
+
+
+def test_a_statement_line_starts_at_its_statement_not_its_comments() -> None:
+    module = cst.parse_module("x = 1\n\n# about y\n  \ny = 2\n")
+    line = module.body[1]
+    assert node_positions(module, [line]) == {id(line): (5, 1)}
+
+
+def test_nodes_not_in_the_tree_have_no_position() -> None:
+    module = cst.parse_module("x = 1\n")
+    assert node_positions(module, [cst.Name("x")]) == {}
+
+
+def test_code_inside_an_indented_block_is_generated_with_its_indentation() -> None:
+    module = cst.parse_module("def f():\n    return g(1)\n")
+    inner = module.body[0].body.body[0]  # type: ignore[attr-defined]
+    call = inner.body[0].value
+    text, offsets = node_offsets(inner, [call], module, ["    "])
+    assert text == "    return g(1)\n"
+    assert line_text(text, offsets[id(call)]) == ("    return g(1)", 12)
+
+
+@pytest.mark.parametrize(
+    ("offset", "expected"), [(0, (1, 1)), (3, (1, 4)), (4, (2, 1)), (6, (2, 3))]
+)
+def test_line_col_counts_from_one(offset: int, expected: tuple[int, int]) -> None:
+    assert line_col("abc\ndef\n", offset) == expected
