@@ -376,7 +376,9 @@ def _process_text(
         return out
 
     def ctx(stage: str) -> FileContext:
-        return FileContext(job.rel, job.module, work.plan, stage, work.project)
+        return FileContext(
+            job.rel, job.module, work.plan, stage, work.project, sites_only=work.mode == "scan"
+        )
 
     # Every stage that reads the original tree shares one wrapper, so metadata such as
     # positions is computed once for them (run_codemod would build a wrapper per stage).

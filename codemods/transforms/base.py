@@ -30,6 +30,8 @@ class FileContext:
     stage: str  # name of the stage being run
     project: ProjectIndex | None = None  # cross-file facts (legacy-derived classes)
     sites: list[Site] = field(default_factory=list)
+    # Only sites are wanted (scan): work that only shapes the output may be skipped.
+    sites_only: bool = False
 
 
 class StageCodemod(cst.CSTTransformer):

@@ -219,8 +219,8 @@ class CallsCodemod(StageCodemod):
                 )
             )
         self.ctx.sites.sort(key=lambda site: (site.line, site.col))
-        if not self.changed:
-            return updated_node
+        if not self.changed or self.ctx.sites_only:
+            return updated_node  # the import switch reports nothing
         return self._switch_imports(original_node, updated_node)
 
     def _undo(self, module: cst.Module, undo: list[_Retarget]) -> cst.Module:

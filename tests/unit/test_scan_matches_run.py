@@ -1,0 +1,45 @@
+"""`scan` reports exactly the sites a run of the same stage reports.
+
+A scan skips work that only shapes the output (FileContext.sites_only), so each stage is
+run alone both ways on every golden input and the demo app, and the sites compared.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from codemods.engine import run_stages
+from codemods.plan import load_plan
+
+REPO = Path(__file__).resolve().parents[2]
+TREES = [
+    *sorted(p.parent / "input" for p in (REPO / "tests" / "golden").glob("*/case.toml")),
+    REPO / "codemods" / "demo_app",
+]
+
+
+def _plan_for(tree: Path):  # type: ignore[no-untyped-def]
+    case = tree.parent / "case.toml"
+    spec = tomllib.loads(case.read_text()) if case.exists() else {}
+    return load_plan(str(tree.parent / spec["plan"]) if "plan" in spec else None)
+
+
+@pytest.mark.parametrize(
+    "tree", TREES, ids=lambda p: p.parent.name if p.name == "input" else p.name
+)
+def test_scan_reports_the_sites_a_run_of_each_stage_reports(tree: Path) -> None:
+    plan = _plan_for(tree)
+    reported = 0
+    for stage in plan.stage_names:
+        both = [
+            run_stages([tree], plan, [stage], mode=mode, root=tree, force=True)
+            for mode in ("scan", "diff")
+        ]
+        scan, diff = ([(s.path, s.line, s.col, s.kind, s.status, s.reason) for s in r.sites]
+                      for r in both)  # fmt: skip
+        assert scan == diff, stage
+        reported += len(scan)
+    assert reported or tree.parent.name.startswith("no_")
