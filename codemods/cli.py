@@ -123,7 +123,7 @@ def _engine_call(fn: Callable[[], T]) -> T:
 
 
 def _ignore_further_signals() -> None:
-    """The run is over: a repeated Ctrl-C or SIGTERM while exiting must not print a
+    """The run is over: a late or repeated Ctrl-C or SIGTERM while exiting must not print a
     traceback from interpreter shutdown. Only for the real process (see main): the
     setting outlives the call and is inherited by child processes."""
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -309,10 +309,10 @@ def main() -> None:
     except KeyboardInterrupt:  # a signal outside the engine's run (start-up, rendering)
         _ignore_further_signals()
         sys.exit(EXIT_INTERRUPTED)
-    except SystemExit as exc:
-        if exc.code == EXIT_INTERRUPTED:
-            _ignore_further_signals()
-        raise
+    finally:
+        # Whatever the outcome, the work is over: a Ctrl-C landing now (a run that had just
+        # finished) must not surface as a traceback from interpreter shutdown.
+        _ignore_further_signals()
 
 
 if __name__ == "__main__":
