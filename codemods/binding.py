@@ -17,6 +17,7 @@ from functools import cache
 
 import libcst as cst
 
+from codemods.dispatch import FastTransformer
 from codemods.import_edit import dotted_name
 from codemods.plan import Mapping_, Plan, Signature, Template, placeholder
 from codemods.resolve import code
@@ -387,7 +388,7 @@ class _Mapper:
         return result
 
 
-class _DoubleQuotes(cst.CSTTransformer):
+class _DoubleQuotes(FastTransformer):
     """Template literals in double quotes, as most formatters write them."""
 
     def leave_SimpleString(
@@ -399,7 +400,7 @@ class _DoubleQuotes(cst.CSTTransformer):
         return updated_node.with_changes(value=f'{updated_node.prefix}"{body}"')
 
 
-class Fill(cst.CSTTransformer):
+class Fill(FastTransformer):
     """Replaces placeholder names (see plan.placeholder) with the given expressions."""
 
     def __init__(self, values: dict[str, cst.BaseExpression]) -> None:

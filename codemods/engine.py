@@ -56,6 +56,7 @@ from codemods.sparse import (
 )
 from codemods.transforms import CodemodUnavailable, get_codemod
 from codemods.transforms.base import FileContext, StageCodemod, run_codemod
+from codemods.transforms.positions import module_code
 from codemods.version import tool_fingerprint
 
 __all__ = [
@@ -399,6 +400,8 @@ def _process_text(
             pending = sum(1 for s in c.sites if s.status == AUTO)
             if pending:
                 out.pending[name] = pending
+        # Read now, while the original tree's code is shared with its first stage.
+        roundtrips = module_code(module) == text
         chain = [module]
         for name, codemod in work.stages:
             current_stage = name
@@ -416,8 +419,8 @@ def _process_text(
             f"internal error in stage {current_stage}: {type(exc).__name__}: {exc}; please report"
         )
         return out
-    new_text: str | None = chain[-1].code
-    if new_text != text and module.code != text:
+    new_text: str | None = module_code(chain[-1])
+    if new_text != text and not roundtrips:
         # LibCST does not give every file back byte for byte (lines of spaces, or comments
         # indented deeper than the last statement, at the end of a module): what differs
         # may be its loss, not a rewrite, and is never written.

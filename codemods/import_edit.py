@@ -12,6 +12,8 @@ from collections.abc import Callable, Sequence
 
 import libcst as cst
 
+from codemods.dispatch import FastTransformer, FastVisitor
+
 # What a line edit returns: the statements that replace the line (empty: drop it).
 LineEdit = Callable[[cst.SimpleStatementLine], Sequence[cst.BaseStatement] | None]
 
@@ -44,8 +46,9 @@ def alias_local_name(alias: cst.ImportAlias) -> str:
 
 
 # ------------------------------------------------------------- names used ----
-class _NameUses(cst.CSTVisitor):
+class _NameUses(FastVisitor):
     def __init__(self) -> None:
+        super().__init__()
         self.uses: dict[str, list[cst.CSTNode]] = {}
         self._annotation_depth = 0
         self._string: cst.SimpleString | None = None  # string annotation being read
@@ -153,7 +156,7 @@ def edit_lines(module: cst.Module, edit: LineEdit) -> cst.Module:
     return module.visit(_LineEditor(edit))
 
 
-class _LineEditor(cst.CSTTransformer):
+class _LineEditor(FastTransformer):
     def __init__(self, edit: LineEdit) -> None:
         super().__init__()
         self.edit = edit

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from codemods.dispatch import FastVisitor
 from codemods.import_edit import dotted_name
 from codemods.memo import per_tree
 from codemods.plan import Plan
@@ -690,7 +691,7 @@ def _union_members(node: cst.BaseExpression) -> list[cst.BaseExpression]:
     return [node]
 
 
-class _Collector(cst.CSTVisitor):
+class _Collector(FastVisitor):
     """The one pass: imports, scopes, bindings, classes."""
 
     def __init__(self, r: Resolver) -> None:

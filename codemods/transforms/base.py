@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, ClassVar
 import libcst as cst
 from libcst.metadata import MetadataWrapper
 
+from codemods.dispatch import FastTransformer
 from codemods.report import AUTO, MANUAL, Site
 from codemods.transforms.positions import node_positions
 
@@ -34,7 +35,7 @@ class FileContext:
     sites_only: bool = False
 
 
-class StageCodemod(cst.CSTTransformer):
+class StageCodemod(FastTransformer):
     """Base for the codemods: site recording. A site's position is filled in when the
     stage leaves the module, for all its sites in one cheap pass (see
     codemods.transforms.positions), since most files give a stage few sites."""

@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 import libcst as cst
 
 from codemods.binding import Fill, Refusal, keyword_args, map_call, target_params
+from codemods.dispatch import FastTransformer
 from codemods.import_edit import (
     add_from_import,
     add_import,
@@ -1077,7 +1078,7 @@ class _Retarget:
     strings: set[int]
 
 
-class _Swap(cst.CSTTransformer):
+class _Swap(FastTransformer):
     def __init__(self, by_id: dict[int, cst.BaseExpression]) -> None:
         super().__init__()
         self.by_id = by_id
@@ -1086,7 +1087,7 @@ class _Swap(cst.CSTTransformer):
         return self.by_id.get(id(original_node), updated_node)  # type: ignore[return-value]
 
 
-class _Respell(cst.CSTTransformer):
+class _Respell(FastTransformer):
     """Spell the target names this run created as `target_module.Name`."""
 
     def __init__(self, codemod: CallsCodemod, names: set[str], target: str) -> None:
@@ -1114,7 +1115,7 @@ class _Respell(cst.CSTTransformer):
         return cst.SimpleString(f"{original_node.prefix}{quote}{code(inner)}{quote}")
 
 
-class _RespellText(cst.CSTTransformer):
+class _RespellText(FastTransformer):
     def __init__(self, names: set[str], target: str) -> None:
         super().__init__()
         self.names = names

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
+from codemods.dispatch import FastVisitor
 from codemods.import_edit import (
     alias_local_name,
     append_alias,
@@ -34,10 +35,10 @@ from codemods.import_edit import (
     dotted_name,
     spilled_lines,
 )
-from codemods.memo import per_tree
 from codemods.plan import Plan, Symbol
 from codemods.resolve import resolve_relative
 from codemods.transforms.base import FileContext, StageCodemod
+from codemods.transforms.positions import module_code
 
 _FALLBACK_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 _MAX_LINE = 99  # a merged one-line import longer than this stays a separate statement
@@ -116,10 +117,11 @@ class _Route:
     alias: cst.ImportAlias
 
 
-class _ModuleUses(cst.CSTVisitor):
+class _ModuleUses(FastVisitor):
     """How a module alias is used in a scope: `X.attr` members, and bare uses."""
 
     def __init__(self, local: str) -> None:
+        super().__init__()
         self.local = local
         self.attrs: list[str] = []
         self.bare = 0
@@ -148,7 +150,7 @@ class _ModuleUses(cst.CSTVisitor):
 def mentions(module: cst.Module, tokens: Iterable[str]) -> bool:
     """Whether the module's text contains any token (a codegen costs a third of a parse,
     a transformer pass about a whole one)."""
-    text = per_tree(module, "code", lambda: module.code)
+    text = module_code(module)
     return any(t in text for t in tokens)
 
 

@@ -1,0 +1,102 @@
+"""The fast visitor bases call exactly the hooks LibCST's own bases would."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from codemods.dispatch import FastTransformer, FastVisitor
+from codemods.transforms.positions import module_code
+
+SOURCE = "def f(a):\n    return g(a, 1)\n\nx = f(2)  # note\n"
+
+
+class _Recorder:
+    """Notes each hook call; mixed into a LibCST base and into a fast base alike."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[str] = []
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        self.calls.append("visit_FunctionDef")
+        return False  # children are not visited
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef, *rest: object) -> object:
+        self.calls.append("leave_FunctionDef")
+        return rest[0] if rest else None
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self.calls.append(f"visit_Call {cst.Module([]).code_for_node(node.func)}")
+
+    def visit_Call_args(self, node: cst.Call) -> None:
+        self.calls.append("visit_Call_args")
+
+    def leave_Call_args(self, node: cst.Call) -> None:
+        self.calls.append("leave_Call_args")
+
+
+class _LibcstVisitor(_Recorder, cst.CSTVisitor):
+    pass
+
+
+class _FastVisitor(_Recorder, FastVisitor):
+    pass
+
+
+class _LibcstTransformer(_Recorder, cst.CSTTransformer):
+    def leave_Integer(self, original_node: cst.Integer, updated_node: cst.Integer) -> cst.Integer:
+        return updated_node.with_changes(value=str(int(updated_node.value) + 1))
+
+
+class _FastTransformer(_Recorder, FastTransformer):
+    def leave_Integer(self, original_node: cst.Integer, updated_node: cst.Integer) -> cst.Integer:
+        return updated_node.with_changes(value=str(int(updated_node.value) + 1))
+
+
+class _FastSubclass(_FastTransformer):
+    """A hook defined further down the hierarchy is found too."""
+
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.Name:
+        return updated_node.with_changes(value=updated_node.value.upper())
+
+
+def test_fast_visitor_calls_the_same_hooks_in_the_same_order_as_libcst() -> None:
+    module = cst.parse_module(SOURCE)
+    slow, fast = _LibcstVisitor(), _FastVisitor()
+    module.visit(slow)
+    module.visit(fast)
+    assert fast.calls == slow.calls
+    # the function body was skipped, the module-level call was seen with its arguments
+    assert fast.calls == [
+        "visit_FunctionDef",
+        "leave_FunctionDef",
+        "visit_Call f",
+        "visit_Call_args",
+        "leave_Call_args",
+    ]
+
+
+def test_fast_transformer_rewrites_exactly_as_libcst_does() -> None:
+    module = cst.parse_module(SOURCE)
+    slow, fast = _LibcstTransformer(), _FastTransformer()
+    slow_out = module.visit(slow)
+    fast_out = module.visit(fast)
+    assert fast.calls == slow.calls
+    assert fast_out.code == slow_out.code
+    assert "x = f(3)  # note" in fast_out.code  # the call's integer, outside the skipped def
+    assert "g(a, 1)" in fast_out.code
+
+
+def test_hooks_of_a_subclass_are_found_and_kept_apart_from_its_parent() -> None:
+    module = cst.parse_module(SOURCE)
+    parent_out = module.visit(_FastTransformer())
+    child_out = module.visit(_FastSubclass())
+    assert "x = f(3)" in parent_out.code
+    assert "X = F(3)" in child_out.code
+    assert "def f(a):" in child_out.code  # skipped by visit_FunctionDef in both
+
+
+def test_module_code_is_libcsts_code() -> None:
+    for text in (SOURCE, "if x:\n\tpass\r\n", "# only a comment", "@d\nclass C: pass\n"):
+        module = cst.parse_module(text)
+        assert module_code(module) == module.code == text
