@@ -226,14 +226,27 @@ class CallsCodemod(StageCodemod):
 
     def _undo(self, module: cst.Module, undo: list[_Retarget]) -> cst.Module:
         """Put back the legacy class in annotations/specs of APIs that keep manual sites."""
-        module = module.visit(_Swap({id(r.new): r.old for r in undo}))
-        sites = {id(s) for r in undo for s in r.sites}
-        self.ctx.sites[:] = [s for s in self.ctx.sites if id(s) not in sites]
         names = {id(n) for r in undo for n in r.created}
-        self.created = [n for n in self.created if id(n) not in names]
         for r in undo:
             for key in r.strings:
                 self.created_strings.pop(key, None)
+        # The target names and strings this run still created, in their rebuilt copies:
+        # the import switch finds them by identity to respell them if the name is taken.
+        kept = [n for n in self.created if id(n) not in names]
+        swap = _Swap(
+            {id(r.new): r.old for r in undo},
+            {id(n) for n in kept} | set(self.created_strings),
+        )
+        module = module.visit(swap)
+        sites = {id(s) for r in undo for s in r.sites}
+        self.ctx.sites[:] = [s for s in self.ctx.sites if id(s) not in sites]
+        self.created = [swap.moved.get(id(n), n) for n in kept]  # type: ignore[misc]
+        strings: dict[int, tuple[cst.SimpleString, list[str]]] = {}
+        for key, (node, heads) in self.created_strings.items():
+            moved = swap.moved.get(key, node)
+            assert isinstance(moved, cst.SimpleString)
+            strings[id(moved)] = (moved, heads)
+        self.created_strings = strings
         self.changed = any(s.status == AUTO for s in self.ctx.sites)
         return module
 
@@ -1079,12 +1092,20 @@ class _Retarget:
 
 
 class _Swap(FastTransformer):
-    def __init__(self, by_id: dict[int, cst.BaseExpression]) -> None:
+    """Puts nodes back by id. A pass rebuilds every node it visits, so the copies of the
+    nodes in `follow` are noted in `moved`: what tracks them must follow them."""
+
+    def __init__(self, by_id: dict[int, cst.BaseExpression], follow: set[int]) -> None:
         super().__init__()
         self.by_id = by_id
+        self.follow = follow
+        self.moved: dict[int, cst.CSTNode] = {}
 
     def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> cst.CSTNode:
-        return self.by_id.get(id(original_node), updated_node)  # type: ignore[return-value]
+        result = self.by_id.get(id(original_node), updated_node)
+        if id(original_node) in self.follow:
+            self.moved[id(original_node)] = result
+        return result  # type: ignore[return-value]
 
 
 class _Respell(FastTransformer):
