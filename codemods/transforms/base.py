@@ -8,6 +8,9 @@ for what it refuses to touch.
 
 from __future__ import annotations
 
+import functools
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, ClassVar
 
@@ -16,7 +19,7 @@ from libcst.metadata import MetadataWrapper
 
 from codemods.dispatch import FastTransformer
 from codemods.report import AUTO, MANUAL, Site
-from codemods.transforms.positions import node_positions
+from codemods.transforms.positions import TreeText, node_positions, tree_text
 
 if TYPE_CHECKING:
     from codemods.plan import Plan
@@ -35,6 +38,13 @@ class FileContext:
     sites_only: bool = False
 
 
+@functools.lru_cache(maxsize=16)
+def _finder(tokens: frozenset[str]) -> re.Pattern[str]:
+    """A pattern for any of `tokens` (a stage's set is the same for every file)."""
+    alternatives = sorted(tokens, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, alternatives)) or "(?!)")
+
+
 class StageCodemod(FastTransformer):
     """Base for the codemods: site recording. A site's position is filled in when the
     stage leaves the module, for all its sites in one cheap pass (see
@@ -48,16 +58,47 @@ class StageCodemod(FastTransformer):
         self.plan = ctx.plan
         self._root: cst.Module | None = None
         self.site_nodes: dict[int, cst.CSTNode] = {}  # id(site not yet placed) -> its node
+        self._finder: re.Pattern[str] | None = None  # see statement_tokens
+        self._finder_asked = False
+        self._text: TreeText | None = None  # of the visited tree, once a finder needs it
+        self._passed: set[int] = set()  # ids of the statement lines left unvisited
+
+    def statement_tokens(self) -> Iterable[str] | None:
+        """Strings one of which is in the text (comment lines included) of every statement
+        line this stage may rewrite or report: a line holding none is not visited.
+        None: visit every line."""
+        return None
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         # The first node visited is the tree positions refer to, whatever visit_Module does.
         if self._root is None and isinstance(node, cst.Module):
             self._root = node
+        elif type(node) is cst.SimpleStatementLine and self._passes_over(node):
+            return False
         return super().on_visit(node)
+
+    def _passes_over(self, line: cst.SimpleStatementLine) -> bool:
+        """Whether to leave a statement line unvisited: no hook would act in it. Its
+        leave hooks are skipped too, so a stage's visit/leave bookkeeping stays paired."""
+        if not self._finder_asked:
+            self._finder_asked = True
+            tokens = self.statement_tokens()
+            if tokens is not None and self._root is not None:
+                self._finder = _finder(frozenset(tokens))
+                self._text = tree_text(self._root)
+        if self._finder is None or self._text is None:
+            return False
+        span = self._text.line_spans.get(id(line))
+        if span is None or self._finder.search(self._text.code, *span):
+            return False
+        self._passed.add(id(line))
+        return True
 
     def on_leave(
         self, original_node: cst.CSTNode, updated_node: cst.CSTNode
     ) -> cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel[cst.CSTNode]:
+        if self._passed and id(original_node) in self._passed:
+            return updated_node
         result = super().on_leave(original_node, updated_node)
         if original_node is self._root and self.site_nodes:
             self.place_sites([])

@@ -57,6 +57,9 @@ class CleanupCodemod(StageCodemod):
         self._all = _dunder_all(node)
         return True
 
+    def statement_tokens(self) -> tuple[str, ...]:
+        return ("import",)  # only import lines are cleaned; uses are read by name_uses
+
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self._scopes.append(node)
 

@@ -171,9 +171,16 @@ class ImportsCodemod(StageCodemod):
     # ------------------------------------------------------------ scopes ----
     def visit_Module(self, node: cst.Module) -> bool:
         self._scopes.append(node)
+        return not self.skip and mentions(node, self._tails())
+
+    def _tails(self) -> set[str]:
         # Every legacy or shim import, patch path and comment names its module's last part.
-        tails = {m.rsplit(".", 1)[-1] for m in (*self.plan.legacy_modules, *self.shim_modules)}
-        return not self.skip and mentions(node, tails)
+        return {m.rsplit(".", 1)[-1] for m in (*self.plan.legacy_modules, *self.shim_modules)}
+
+    def statement_tokens(self) -> set[str]:
+        """A line this stage acts on names a legacy or shim module, or is an import (the
+        `try` fallbacks read the names any import binds)."""
+        return self._tails() | {"import"}
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self._scopes.append(node)

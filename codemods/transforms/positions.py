@@ -19,7 +19,15 @@ from libcst._nodes.internal import CodegenState
 
 from codemods.memo import per_tree
 
-__all__ = ["line_col", "line_text", "module_code", "node_offsets", "node_positions"]
+__all__ = [
+    "TreeText",
+    "line_col",
+    "line_text",
+    "module_code",
+    "node_offsets",
+    "node_positions",
+    "tree_text",
+]
 
 _NO_CONTEXT = nullcontext()  # stateless: one instance serves every node
 
@@ -45,13 +53,25 @@ class _Starts(_Plain):
 
     wanted: set[int] | None = None
     starts: dict[int, int] = field(default_factory=dict)  # node id -> token index
+    # Token indexes where each statement line (with its comment lines) starts and ends;
+    # all-nodes mode only.
+    line_starts: dict[int, int] = field(default_factory=dict)
+    line_ends: dict[int, int] = field(default_factory=dict)
     # (node, start node): a node that starts where a child does (a statement line: its
     # first statement), settled after the pass since the child is printed inside it.
     links: list[tuple[int, int]] = field(default_factory=list)
 
     def before_codegen(self, node: cst.CSTNode) -> None:
-        if self.wanted is None or id(node) in self.wanted:
+        if self.wanted is None:
             self.starts[id(node)] = len(self.tokens)
+            if type(node) is cst.SimpleStatementLine:
+                self.line_starts[id(node)] = len(self.tokens)
+        elif id(node) in self.wanted:
+            self.starts[id(node)] = len(self.tokens)
+
+    def after_codegen(self, node: cst.CSTNode) -> None:
+        if self.wanted is None and type(node) is cst.SimpleStatementLine:
+            self.line_ends[id(node)] = len(self.tokens)
 
     def record_syntactic_position(  # type: ignore[override]
         self,
@@ -74,12 +94,23 @@ class _Starts(_Plain):
         for node, start in reversed(self.links):  # inner links first
             if start in self.starts:
                 self.starts[node] = self.starts[start]
-        ends, total = [], 0
+        at = self._char_offsets()
+        return {k: at[i] for k, i in self.starts.items()}
+
+    def line_spans(self) -> dict[int, tuple[int, int]]:
+        """(start, end) character offsets of each statement line, by node id."""
+        at = self._char_offsets()
+        last = len(at) - 1  # a module without a final newline pops the last line's
+        return {k: (at[self.line_starts[k]], at[min(i, last)]) for k, i in self.line_ends.items()}
+
+    def _char_offsets(self) -> list[int]:
+        """The character offset of each token index."""
+        at, total = [], 0
         for token in self.tokens:
-            ends.append(total)
+            at.append(total)
             total += len(token)
-        ends.append(total)
-        return {k: ends[i] for k, i in self.starts.items()}
+        at.append(total)
+        return at
 
 
 def _state(module: cst.Module, indent: Sequence[str] = (), **kw: object) -> _Starts:
@@ -91,21 +122,31 @@ def _state(module: cst.Module, indent: Sequence[str] = (), **kw: object) -> _Sta
     )
 
 
-def _code_and_starts(module: cst.Module) -> tuple[str, dict[int, int]]:
-    """The module's code and the start of every node in it, once per tree: the stages of
-    a scan all read one tree, and a stage's input is read for its text and its sites."""
+@dataclass(frozen=True)
+class TreeText:
+    """A tree's code, where each of its nodes starts, and each statement line's span
+    (from its leading comment lines to its newline)."""
 
-    def compute() -> tuple[str, dict[int, int]]:
+    code: str
+    starts: dict[int, int]  # node id -> character offset
+    line_spans: dict[int, tuple[int, int]]  # SimpleStatementLine id -> (start, end)
+
+
+def tree_text(module: cst.Module) -> TreeText:
+    """The TreeText of `module`, once per tree: the stages of a scan all read one tree,
+    and a stage's input is read for its text, its statement lines and its sites."""
+
+    def compute() -> TreeText:
         state = _state(module)
         module._codegen(state)
-        return "".join(state.tokens), state.offsets()
+        return TreeText("".join(state.tokens), state.offsets(), state.line_spans())
 
-    return per_tree(module, "code-and-starts", compute)
+    return per_tree(module, "tree-text", compute)
 
 
 def module_code(module: cst.Module) -> str:
     """`module.code`, shared with the positions of the same tree."""
-    return _code_and_starts(module)[0]
+    return tree_text(module).code
 
 
 def node_offsets(
@@ -122,8 +163,8 @@ def node_offsets(
 
 def node_positions(module: cst.Module, nodes: Iterable[cst.CSTNode]) -> dict[int, tuple[int, int]]:
     """1-based (line, column) of each node of `module` asked for, by node id."""
-    text, starts = _code_and_starts(module)
-    return {id(n): line_col(text, starts[id(n)]) for n in nodes if id(n) in starts}
+    tree = tree_text(module)
+    return {id(n): line_col(tree.code, tree.starts[id(n)]) for n in nodes if id(n) in tree.starts}
 
 
 def line_text(text: str, offset: int) -> tuple[str, int]:

@@ -58,6 +58,9 @@ class StringsCodemod(StageCodemod):
     def visit_Module(self, node: cst.Module) -> bool:
         return not self.skip and mentions(node, _CALL_TOKENS)
 
+    def statement_tokens(self) -> tuple[str, ...]:
+        return _CALL_TOKENS
+
     @property
     def resolver(self) -> Resolver:
         """Built on first use: most modules have no call this stage reads."""

@@ -8,7 +8,13 @@ import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from codemods.transforms.positions import line_col, line_text, node_offsets, node_positions
+from codemods.transforms.positions import (
+    line_col,
+    line_text,
+    node_offsets,
+    node_positions,
+    tree_text,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -68,3 +74,22 @@ def test_code_inside_an_indented_block_is_generated_with_its_indentation() -> No
 )
 def test_line_col_counts_from_one(offset: int, expected: tuple[int, int]) -> None:
     assert line_col("abc\ndef\n", offset) == expected
+
+
+def test_a_statement_lines_span_covers_its_comment_lines_and_its_newline() -> None:
+    text = "x = 1\n\n# about y\ny = 2  # set\nif x:\n    z = 3\n"
+    module = cst.parse_module(text)
+    tree = tree_text(module)
+    second, nested = module.body[1], module.body[2].body.body[0]  # type: ignore[attr-defined]
+    start, end = tree.line_spans[id(second)]
+    assert tree.code[start:end] == "\n# about y\ny = 2  # set\n"
+    start, end = tree.line_spans[id(nested)]
+    assert tree.code[start:end] == "    z = 3\n"
+    assert tree.code == text
+
+
+def test_the_last_line_of_a_module_without_a_final_newline_has_a_span() -> None:
+    module = cst.parse_module("x = 1\ny = 2")
+    tree = tree_text(module)
+    start, end = tree.line_spans[id(module.body[1])]
+    assert tree.code[start:end] == "y = 2"
