@@ -56,7 +56,7 @@ from codemods.sparse import (
 )
 from codemods.transforms import CodemodUnavailable, get_codemod
 from codemods.transforms.base import FileContext, StageCodemod, run_codemod
-from codemods.transforms.positions import module_code
+from codemods.transforms.positions import module_code, tree_text
 from codemods.version import tool_fingerprint
 
 __all__ = [
@@ -401,7 +401,7 @@ def _process_text(
             if pending:
                 out.pending[name] = pending
         # Read now, while the original tree's code is shared with its first stage.
-        roundtrips = module_code(module) == text
+        roundtrips = tree_text(module).code == text
         chain = [module]
         for name, codemod in work.stages:
             current_stage = name

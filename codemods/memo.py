@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
-__all__ = ["per_tree"]
+__all__ = ["cached", "per_tree"]
 
 T = TypeVar("T")
 
@@ -31,3 +31,11 @@ def per_tree(
     value = compute()
     _entries.append((tree, key, value, inputs))
     return value
+
+
+def cached(tree: object, key: Hashable) -> object | None:
+    """The value per_tree holds for (tree, key), without computing one."""
+    for t, k, value, _ in _entries:
+        if t is tree and k == key:
+            return value  # type: ignore[no-any-return]
+    return None

@@ -38,7 +38,7 @@ from codemods.import_edit import (
 from codemods.plan import Plan, Symbol
 from codemods.resolve import resolve_relative
 from codemods.transforms.base import FileContext, StageCodemod
-from codemods.transforms.positions import module_code
+from codemods.transforms.positions import tree_text
 
 _FALLBACK_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 _MAX_LINE = 99  # a merged one-line import longer than this stays a separate statement
@@ -150,7 +150,7 @@ class _ModuleUses(FastVisitor):
 def mentions(module: cst.Module, tokens: Iterable[str]) -> bool:
     """Whether the module's text contains any token (a codegen costs a third of a parse,
     a transformer pass about a whole one)."""
-    text = module_code(module)
+    text = tree_text(module).code
     return any(t in text for t in tokens)
 
 

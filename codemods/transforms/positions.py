@@ -13,11 +13,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
+from itertools import accumulate
+from typing import TypeVar
 
 import libcst as cst
 from libcst._nodes.internal import CodegenState
 
-from codemods.memo import per_tree
+from codemods.memo import cached, per_tree
 
 __all__ = [
     "TreeText",
@@ -46,31 +48,57 @@ class _Plain(CodegenState):
         return _NO_CONTEXT
 
 
-@dataclass
-class _Starts(_Plain):
-    """Also notes the token index where nodes start: every node (wanted is None) or the
-    nodes asked for. A node reached twice keeps its last start, as PositionProvider's."""
+_P = TypeVar("_P", bound=_Plain)
 
-    wanted: set[int] | None = None
+
+@dataclass
+class _Wanted(_Plain):
+    """Also notes the token index where the nodes asked for start. A node reached twice
+    keeps its last start, as with PositionProvider; a block starts at its first line."""
+
+    wanted: set[int] = field(default_factory=set)
     starts: dict[int, int] = field(default_factory=dict)  # node id -> token index
-    # Token indexes where each statement line (with its comment lines) starts and ends;
-    # all-nodes mode only.
-    line_starts: dict[int, int] = field(default_factory=dict)
-    line_ends: dict[int, int] = field(default_factory=dict)
     # (node, start node): a node that starts where a child does (a statement line: its
     # first statement), settled after the pass since the child is printed inside it.
     links: list[tuple[int, int]] = field(default_factory=list)
 
     def before_codegen(self, node: cst.CSTNode) -> None:
-        if self.wanted is None:
-            self.starts[id(node)] = len(self.tokens)
-            if type(node) is cst.SimpleStatementLine:
-                self.line_starts[id(node)] = len(self.tokens)
-        elif id(node) in self.wanted:
+        if id(node) in self.wanted:
             self.starts[id(node)] = len(self.tokens)
 
+    def record_syntactic_position(  # type: ignore[override]
+        self,
+        node: cst.CSTNode,
+        *,
+        start_node: cst.CSTNode | None = None,
+        end_node: cst.CSTNode | None = None,
+    ) -> AbstractContextManager[None]:
+        if id(node) in self.wanted:
+            if start_node is None:
+                self.starts[id(node)] = len(self.tokens)
+            else:
+                self.wanted.add(id(start_node))
+                self.links.append((id(node), id(start_node)))
+        return _NO_CONTEXT
+
+
+@dataclass
+class _Every(_Plain):
+    """Notes where every node starts, and where each statement line starts (its comment
+    lines included) and ends, as token indexes."""
+
+    starts: dict[int, int] = field(default_factory=dict)
+    links: list[tuple[int, int]] = field(default_factory=list)
+    line_starts: dict[int, int] = field(default_factory=dict)
+    line_ends: dict[int, int] = field(default_factory=dict)
+
+    def before_codegen(self, node: cst.CSTNode) -> None:
+        self.starts[id(node)] = len(self.tokens)
+        if type(node) is cst.SimpleStatementLine:
+            self.line_starts[id(node)] = len(self.tokens)
+
     def after_codegen(self, node: cst.CSTNode) -> None:
-        if self.wanted is None and type(node) is cst.SimpleStatementLine:
+        if type(node) is cst.SimpleStatementLine:
             self.line_ends[id(node)] = len(self.tokens)
 
     def record_syntactic_position(  # type: ignore[override]
@@ -80,45 +108,30 @@ class _Starts(_Plain):
         start_node: cst.CSTNode | None = None,
         end_node: cst.CSTNode | None = None,
     ) -> AbstractContextManager[None]:
-        if self.wanted is None or id(node) in self.wanted:
-            if start_node is None:
-                self.starts[id(node)] = len(self.tokens)
-            else:
-                if self.wanted is not None:
-                    self.wanted.add(id(start_node))
-                self.links.append((id(node), id(start_node)))
+        if start_node is None:
+            self.starts[id(node)] = len(self.tokens)
+        else:
+            self.links.append((id(node), id(start_node)))
         return _NO_CONTEXT
 
-    def offsets(self) -> dict[int, int]:
-        """Character offset of each start noted, by node id."""
-        for node, start in reversed(self.links):  # inner links first
-            if start in self.starts:
-                self.starts[node] = self.starts[start]
-        at = self._char_offsets()
-        return {k: at[i] for k, i in self.starts.items()}
 
-    def line_spans(self) -> dict[int, tuple[int, int]]:
-        """(start, end) character offsets of each statement line, by node id."""
-        at = self._char_offsets()
-        last = len(at) - 1  # a module without a final newline pops the last line's
-        return {k: (at[self.line_starts[k]], at[min(i, last)]) for k, i in self.line_ends.items()}
-
-    def _char_offsets(self) -> list[int]:
-        """The character offset of each token index."""
-        at, total = [], 0
-        for token in self.tokens:
-            at.append(total)
-            total += len(token)
-        at.append(total)
-        return at
+def _settle(starts: dict[int, int], links: list[tuple[int, int]]) -> None:
+    for node, start in reversed(links):  # inner links first
+        if start in starts:
+            starts[node] = starts[start]
 
 
-def _state(module: cst.Module, indent: Sequence[str] = (), **kw: object) -> _Starts:
-    return _Starts(
+def _char_offsets(tokens: list[str]) -> list[int]:
+    """The character offset of each token index (and of the end)."""
+    return [0, *accumulate(map(len, tokens))]
+
+
+def _state(module: cst.Module, kind: type[_P], indent: Sequence[str] = (), **kw: object) -> _P:
+    return kind(
         default_indent=module.default_indent,
         default_newline=module.default_newline,
         indent_tokens=list(indent),
-        **kw,  # type: ignore[arg-type]
+        **kw,
     )
 
 
@@ -128,8 +141,14 @@ class TreeText:
     (from its leading comment lines to its newline)."""
 
     code: str
-    starts: dict[int, int]  # node id -> character offset
-    line_spans: dict[int, tuple[int, int]]  # SimpleStatementLine id -> (start, end)
+    starts: dict[int, int]  # node id -> token index
+    offsets: list[int]  # token index -> character offset
+    line_spans: dict[int, tuple[int, int]]  # SimpleStatementLine id -> (start, end) chars
+
+    def start(self, node: cst.CSTNode) -> int | None:
+        """Character offset where `node` starts (None: not in this tree)."""
+        index = self.starts.get(id(node))
+        return None if index is None else self.offsets[index]
 
 
 def tree_text(module: cst.Module) -> TreeText:
@@ -137,16 +156,27 @@ def tree_text(module: cst.Module) -> TreeText:
     and a stage's input is read for its text, its statement lines and its sites."""
 
     def compute() -> TreeText:
-        state = _state(module)
+        state = _state(module, _Every)
         module._codegen(state)
-        return TreeText("".join(state.tokens), state.offsets(), state.line_spans())
+        _settle(state.starts, state.links)
+        at = _char_offsets(state.tokens)
+        last = len(at) - 1  # a module without a final newline pops the last line's
+        spans = {
+            k: (at[state.line_starts[k]], at[min(i, last)]) for k, i in state.line_ends.items()
+        }
+        return TreeText("".join(state.tokens), state.starts, at, spans)
 
     return per_tree(module, "tree-text", compute)
 
 
 def module_code(module: cst.Module) -> str:
-    """`module.code`, shared with the positions of the same tree."""
-    return tree_text(module).code
+    """`module.code`: from its TreeText if one was made, else a plain codegen pass."""
+    known = cached(module, "tree-text")
+    if isinstance(known, TreeText):
+        return known.code
+    state = _state(module, _Plain)
+    module._codegen(state)
+    return "".join(state.tokens)
 
 
 def node_offsets(
@@ -155,16 +185,18 @@ def node_offsets(
     """The code of `root` (inside blocks indented by `indent`) and where each node starts
     in it (character offset), by node id."""
     wanted = {id(n) for n in nodes}
-    state = _state(module, indent, wanted=set(wanted))
+    state = _state(module, _Wanted, indent, wanted=set(wanted))
     root._codegen(state)
-    offsets = state.offsets()
-    return "".join(state.tokens), {k: v for k, v in offsets.items() if k in wanted}
+    _settle(state.starts, state.links)
+    at = _char_offsets(state.tokens)
+    return "".join(state.tokens), {k: at[i] for k, i in state.starts.items() if k in wanted}
 
 
 def node_positions(module: cst.Module, nodes: Iterable[cst.CSTNode]) -> dict[int, tuple[int, int]]:
     """1-based (line, column) of each node of `module` asked for, by node id."""
     tree = tree_text(module)
-    return {id(n): line_col(tree.code, tree.starts[id(n)]) for n in nodes if id(n) in tree.starts}
+    found = {id(n): tree.start(n) for n in nodes}
+    return {k: line_col(tree.code, at) for k, at in found.items() if at is not None}
 
 
 def line_text(text: str, offset: int) -> tuple[str, int]:

@@ -8,9 +8,11 @@ import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from codemods.memo import cached
 from codemods.transforms.positions import (
     line_col,
     line_text,
+    module_code,
     node_offsets,
     node_positions,
     tree_text,
@@ -93,3 +95,13 @@ def test_the_last_line_of_a_module_without_a_final_newline_has_a_span() -> None:
     tree = tree_text(module)
     start, end = tree.line_spans[id(module.body[1])]
     assert tree.code[start:end] == "y = 2"
+
+
+def test_module_code_is_the_same_text_with_or_without_a_tree_text() -> None:
+    text = "def f():\n    return g(1)  # why\n"
+    module = cst.parse_module(text)
+    assert module_code(module) == text  # a plain pass: no TreeText made yet
+    assert cached(module, "tree-text") is None
+    made = tree_text(module)
+    assert cached(module, "tree-text") is made
+    assert module_code(module) == made.code == text
