@@ -20,44 +20,33 @@ Workers only read and compute; every write happens here, in the parent process.
 
 from __future__ import annotations
 
-import ast
 import contextlib
 import hashlib
 import json
 import os
 import pickle
-import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import libcst as cst
-from libcst.metadata import MetadataWrapper
+from typing import TYPE_CHECKING, Any
 
 from codemods.cache import ResultCache, cache_key
 from codemods.discover import discover
+from codemods.jobs import Job, Outcome, Work
 from codemods.lock import LockError, run_lock
 from codemods.plan import Plan, Stage
 from codemods.pool import map_jobs
 from codemods.prefilter import PrefilterMemo, TokenMatcher
-from codemods.render import unified_diff
+from codemods.project_index import ProjectIndex, build_index, module_name_of
 from codemods.report import AUTO, MANUAL, FileError, Report, Site
-from codemods.resolve import ProjectIndex, build_index, module_name_of
 from codemods.signals import graceful_signals
-from codemods.source import SourceError, SourceFile, read_source, write_atomic
-from codemods.sparse import (
-    Relevance,
-    SparseSource,
-    full_parse_forced,
-    relevance_for,
-    sparse_source,
-)
-from codemods.transforms import CodemodUnavailable, get_codemod
-from codemods.transforms.base import FileContext, StageCodemod, run_codemod
-from codemods.transforms.positions import module_code, tree_text
+from codemods.source import SourceError, read_source, write_atomic
+from codemods.transforms import CodemodUnavailable, check_codemod, get_codemod
 from codemods.version import tool_fingerprint
+
+if TYPE_CHECKING:
+    from codemods.transforms.base import StageCodemod
 
 __all__ = [
     "MODES",
@@ -108,6 +97,15 @@ def _prerequisites(plan: Plan, chosen: list[Stage]) -> list[Stage]:
             todo.extend(by_name[name].after)
     chosen_names = {s.name for s in chosen}
     return [s for s in plan.stages if s.name in needed and s.name not in chosen_names]
+
+
+def _check_codemods(stages: Iterable[Stage]) -> None:
+    """Fail early on a codemod name nobody registered (loading waits for a file to parse)."""
+    try:
+        for s in stages:
+            check_codemod(s.codemod)
+    except CodemodUnavailable as exc:
+        raise EngineError(str(exc)) from None
 
 
 def _load_codemods(stages: Iterable[Stage]) -> list[tuple[str, type[StageCodemod]]]:
@@ -267,250 +265,26 @@ def _read_raw(path: str) -> bytes:
 
 
 # ------------------------------------------------------------ file worker ----
-@dataclass(frozen=True)
-class _Job:
-    path: str  # path to open
-    rel: str  # root-relative posix path, as reported
-    module: str | None
-    digest: str
-    size: int
+def _process(work: Work, job: Job) -> Outcome:
+    """codemods.process.process_job, imported on first use: LibCST loads only for a run
+    that has a file to parse (every other file's result comes from the cache)."""
+    from codemods.process import process_job
 
-
-@dataclass
-class _Outcome:
-    rel: str
-    digest: str
-    changed: bool = False
-    new_text: str | None = None  # mode write: the text to write
-    diff: str | None = None  # mode diff: the unified diff
-    sites: list[Site] = field(default_factory=list)
-    error: str | None = None
-    pending: dict[str, int] = field(default_factory=dict)  # prerequisite stage -> auto sites
-    cacheable: bool = True  # False when the result depends on more than the bytes
-
-    def to_json(self) -> bytes:
-        doc = {
-            "digest": self.digest,
-            "changed": self.changed,
-            "new_text": self.new_text,
-            "diff": self.diff,
-            "sites": [
-                [s.line, s.col, s.kind, s.symbol, s.status, s.reason, s.stage] for s in self.sites
-            ],
-            "error": self.error,
-            "pending": self.pending,
-        }
-        return json.dumps(doc, separators=(",", ":")).encode()
-
-    @classmethod
-    def from_json(cls, rel: str, data: bytes) -> _Outcome:
-        doc = json.loads(data)
-        sites = [Site(rel, *row) for row in doc["sites"]]
-        return cls(
-            rel,
-            doc["digest"],
-            doc["changed"],
-            doc["new_text"],
-            doc["diff"],
-            sites,
-            doc["error"],
-            doc["pending"],
-        )
-
-
-@dataclass(frozen=True)
-class _Work:
-    """Everything a worker needs besides the job (sent once per worker)."""
-
-    plan: Plan
-    project: ProjectIndex
-    mode: str
-    stages: list[tuple[str, type[StageCodemod]]]
-    prerequisites: list[tuple[str, type[StageCodemod]]]
-
-
-def _process(work: _Work, job: _Job) -> _Outcome:
-    """Read, parse once, run the stages; never raises for a problem in the file."""
-    try:
-        src = read_source(Path(job.path))
-    except SourceError as exc:
-        return _Outcome(job.rel, job.digest, error=exc.reason, cacheable=False)
-    sparse = None if full_parse_forced() else sparse_source(src.text, _relevance(work))
-    if sparse is not None:
-        fast = _process_text(work, job, src, sparse)
-        if fast is not None:
-            return fast
-    full = _process_text(work, job, src, None)
-    assert full is not None
-    return full
-
-
-_RELEVANCE: dict[int, tuple[_Work, Relevance]] = {}
-
-
-def _relevance(work: _Work) -> Relevance:
-    hit = _RELEVANCE.get(id(work))
-    if hit is None or hit[0] is not work:
-        _RELEVANCE.clear()
-        hit = _RELEVANCE[id(work)] = (work, relevance_for(work.plan, work.project))
-    return hit[1]
-
-
-def _process_text(
-    work: _Work, job: _Job, src: SourceFile, sparse: SparseSource | None
-) -> _Outcome | None:
-    """Parse and run the stages on the whole text, or on its sparse form (see
-    codemods.sparse); None when the sparse form cannot be trusted for this file."""
-    out = _Outcome(job.rel, src.digest)
-    text = src.text if sparse is None else sparse.text
-    try:
-        module = cst.parse_module(text)
-    except cst.ParserSyntaxError as exc:
-        if sparse is not None:
-            return None
-        out.error = _syntax_error(src.text, exc)
-        return out
-    except Exception as exc:  # the native parser can fail in other ways (e.g. deep nesting)
-        if sparse is not None:
-            return None
-        out.error = f"cannot parse: {type(exc).__name__}: {exc}; fix it and re-run"
-        return out
-
-    def ctx(stage: str) -> FileContext:
-        return FileContext(
-            job.rel, job.module, work.plan, stage, work.project, sites_only=work.mode == "scan"
-        )
-
-    # Every stage that reads the original tree shares one wrapper, so metadata such as
-    # positions is computed once for them (run_codemod would build a wrapper per stage).
-    original = MetadataWrapper(module, unsafe_skip_copy=True)
-    current_stage = ""
-    try:
-        if work.mode == "scan":
-            for name, codemod in work.stages:
-                current_stage = name
-                c = ctx(name)
-                original.visit(codemod(c))
-                out.sites.extend(c.sites)
-            return _mapped(out, sparse)
-        for name, codemod in work.prerequisites:
-            current_stage = name
-            c = ctx(name)
-            original.visit(codemod(c))
-            pending = sum(1 for s in c.sites if s.status == AUTO)
-            if pending:
-                out.pending[name] = pending
-        # Read now, while the original tree's code is shared with its first stage.
-        roundtrips = tree_text(module).code == text
-        chain = [module]
-        for name, codemod in work.stages:
-            current_stage = name
-            c = ctx(name)
-            if len(chain) == 1:
-                chain.append(original.visit(codemod(c)))
-            else:
-                chain.append(run_codemod(chain[-1], codemod, c))
-            out.sites.extend(c.sites)
-    except Exception as exc:  # a codemod bug must cost one file, not the run
-        if sparse is not None:
-            return None
-        out.sites = []
-        out.error = (
-            f"internal error in stage {current_stage}: {type(exc).__name__}: {exc}; please report"
-        )
-        return out
-    new_text: str | None = module_code(chain[-1])
-    if new_text != text and not roundtrips:
-        # LibCST does not give every file back byte for byte (lines of spaces, or comments
-        # indented deeper than the last statement, at the end of a module): what differs
-        # may be its loss, not a rewrite, and is never written.
-        if sparse is not None:
-            return None
-        if any(s.status == AUTO for s in out.sites):
-            out.sites = []
-            out.error = (
-                "LibCST cannot reproduce this file byte for byte (lines at its end, such as "
-                "indented comments or a line of spaces, would be lost); file left unchanged: "
-                "delete or dedent those trailing lines, then re-run"
-            )
-        return out
-    if sparse is not None:
-        if new_text != sparse.text and not _parses(new_text):
-            return None
-        # Sites of later stages are on lines of the chained trees, which a placeholder
-        # shifts exactly like the statements it stands for: nothing to check there.
-        new_text = sparse.restore(new_text)
-        if new_text is None:
-            return None
-    if new_text != src.text:
-        # A sparse output was checked above (and a bad one parsed whole instead).
-        bad = None if sparse is not None else _first_unparsable(chain, [n for n, _ in work.stages])
-        if bad is not None:
-            out.sites = []
-            out.error = (
-                f"stage {bad} produced code that does not parse; file left unchanged; please report"
-            )
-            return out
-        out.changed = True
-        if work.mode == "write":
-            out.new_text = new_text
-        elif work.mode == "diff":
-            out.diff = unified_diff(src.text, new_text, job.rel)
-    return out
-
-
-def _mapped(out: _Outcome, sparse: SparseSource | None) -> _Outcome | None:
-    """The scan outcome, or None when a site sits inside a placeholder of the sparse
-    form (its positions are the file's own otherwise), which would mean it is wrong."""
-    if sparse is not None and any(sparse.line(s.line) is None for s in out.sites):
-        return None
-    return out
-
-
-def _syntax_error(text: str, exc: cst.ParserSyntaxError) -> str:
-    """Python's own message and position when it has one: clearer than the native parser's."""
-    line, col, message = exc.raw_line, exc.raw_column + 1, exc.message
-    message = re.sub(r"^(parser error: )?error at \d+:\d+: ", "", message)
-    try:
-        ast.parse(text)
-    except SyntaxError as py:
-        if py.lineno is not None:
-            line, col, message = py.lineno, py.offset or 1, py.msg
-    except (ValueError, RecursionError, MemoryError):
-        pass
-    return f"syntax error at line {line}, col {col}: {message}; fix it and re-run"
-
-
-def _first_unparsable(chain: list[cst.Module], names: list[str]) -> str | None:
-    """The first stage whose output does not parse (None if the final output parses)."""
-    if _parses(chain[-1].code):
-        return None
-    for name, module in zip(names, chain[1:], strict=True):
-        if not _parses(module.code):
-            return name
-    return names[-1]
-
-
-def _parses(code: str) -> bool:
-    try:
-        cst.parse_module(code)
-    except Exception:
-        return False
-    return True
+    return process_job(work, job)
 
 
 # ------------------------------------------------------------- execution ----
 def _cached(
-    cache: ResultCache | None, keys: dict[str, str], jobs: list[_Job]
-) -> tuple[dict[str, _Outcome], list[_Job]]:
-    hits: dict[str, _Outcome] = {}
-    misses: list[_Job] = []
+    cache: ResultCache | None, keys: dict[str, str], jobs: list[Job]
+) -> tuple[dict[str, Outcome], list[Job]]:
+    hits: dict[str, Outcome] = {}
+    misses: list[Job] = []
     for job in jobs:
         data = cache.get(keys[job.rel]) if cache is not None else None
         outcome = None
         if data is not None:
             with contextlib.suppress(ValueError, KeyError, TypeError):
-                outcome = _Outcome.from_json(job.rel, data)
+                outcome = Outcome.from_json(job.rel, data)
         if outcome is None:
             misses.append(job)
         else:
@@ -579,8 +353,7 @@ def _run(
         names = ", ".join(w.name for w in plan.waves) or "none"
         raise EngineError(f"no wave named {wave!r}; the plan has: {names}")
     prerequisites = [] if mode == "scan" or force else _prerequisites(plan, chosen)
-    codemods = _load_codemods(chosen)
-    before = _load_codemods(prerequisites)
+    _check_codemods([*chosen, *prerequisites])
 
     found = discover([Path(p) for p in paths], root=root, exclude=exclude)
     report = Report()
@@ -627,7 +400,7 @@ def _run(
         if cache is not None:
             _save_memo(cache, plan, root_abs, memo, tokens, raws, stats, candidates)
 
-        todo: list[_Job] = []
+        todo: list[Job] = []
         definitions: dict[str, Site] = {}
         looked_at = [*raws, *skipped]
         for rel in sorted(candidates | {r for r in looked_at if _legacy_module(plan, modules[r])}):
@@ -635,14 +408,16 @@ def _run(
             if legacy is not None:
                 definitions[rel] = _definition_site(plan, rel, legacy)
                 continue
-            todo.append(_Job(where[rel], rel, modules[rel], digests[rel], len(raws[rel])))
+            todo.append(Job(where[rel], rel, modules[rel], digests[rel], len(raws[rel])))
         # The bytes are not needed past this point; free them before workers are forked.
         del raws, digests
 
-        work = _Work(plan, project, mode, codemods, before)
         read_digest = {job.rel: job.digest for job in todo}
-        keys = {job.rel: _key(work, job, chosen, prerequisites) for job in todo}
+        keys = {job.rel: _key(plan, project, mode, job, chosen, prerequisites) for job in todo}
         outcomes, misses = _cached(cache, keys, todo)
+        # Only a file to parse loads the codemods, and with them LibCST.
+        loaded = (_load_codemods(chosen), _load_codemods(prerequisites)) if misses else ([], [])
+        work = Work(plan, project, mode, *loaded)
         try:
             fresh = map_jobs(
                 _process, work, misses, jobs, weight=lambda job: job.size, progress=progress
@@ -707,16 +482,23 @@ def _open_cache(use_cache: bool, cache_dir: Path | None, root: Path) -> ResultCa
     return ResultCache(cache_dir if cache_dir is not None else ResultCache.default_dir(root))
 
 
-def _key(work: _Work, job: _Job, chosen: list[Stage], prerequisites: list[Stage]) -> str:
-    stages = [work.mode, *(s.name for s in chosen), "|", *(s.name for s in prerequisites)]
-    extra = json.dumps([job.rel, job.module, work.project.digest])
-    return cache_key(job.digest, work.plan.digest, tool_fingerprint(), stages, extra=extra)
+def _key(
+    plan: Plan,
+    project: ProjectIndex,
+    mode: str,
+    job: Job,
+    chosen: list[Stage],
+    prerequisites: list[Stage],
+) -> str:
+    stages = [mode, *(s.name for s in chosen), "|", *(s.name for s in prerequisites)]
+    extra = json.dumps([job.rel, job.module, project.digest])
+    return cache_key(job.digest, plan.digest, tool_fingerprint(), stages, extra=extra)
 
 
 def _refuse_if_pending(
     prerequisites: list[Stage],
     chosen: list[Stage],
-    outcomes: dict[str, _Outcome],
+    outcomes: dict[str, Outcome],
     paths: Sequence[Path | str],
 ) -> None:
     for stage in prerequisites:
@@ -733,7 +515,7 @@ def _refuse_if_pending(
         )
 
 
-def _apply(report: Report, mode: str, path: str, outcome: _Outcome, read_digest: str) -> None:
+def _apply(report: Report, mode: str, path: str, outcome: Outcome, read_digest: str) -> None:
     """Record, diff or write one changed file, only if its bytes are the ones processed."""
     try:
         if outcome.digest != read_digest:

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from codemods.plan import Plan
-    from codemods.resolve import ProjectIndex
+    from codemods.project_index import ProjectIndex
 
 __all__ = [
     "FULL_PARSE_ENV",

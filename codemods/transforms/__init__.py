@@ -10,10 +10,12 @@ from __future__ import annotations
 import contextlib
 import importlib
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from codemods.transforms.base import StageCodemod
+if TYPE_CHECKING:  # base imports LibCST, which a run answered from the cache never needs
+    from codemods.transforms.base import StageCodemod
 
-__all__ = ["CODEMODS", "CodemodUnavailable", "get_codemod", "override"]
+__all__ = ["CODEMODS", "CodemodUnavailable", "check_codemod", "get_codemod", "override"]
 
 # codemod name -> "module:ClassName"
 CODEMODS: dict[str, str] = {
@@ -30,15 +32,19 @@ class CodemodUnavailable(RuntimeError):
     """A plan names a codemod that cannot be loaded; the message says which and why."""
 
 
+def check_codemod(name: str) -> None:
+    """Raise CodemodUnavailable if no codemod is registered as `name` (imports nothing)."""
+    if name not in _overrides and name not in CODEMODS:
+        known = ", ".join(sorted(CODEMODS))
+        raise CodemodUnavailable(f"unknown codemod {name!r}; known: {known}")
+
+
 def get_codemod(name: str) -> type[StageCodemod]:
     """The class for codemod `name`, importing its module on first use."""
     if name in _overrides:
         return _overrides[name]
-    target = CODEMODS.get(name)
-    if target is None:
-        known = ", ".join(sorted(CODEMODS))
-        raise CodemodUnavailable(f"unknown codemod {name!r}; known: {known}")
-    module_name, class_name = target.split(":")
+    check_codemod(name)
+    module_name, class_name = CODEMODS[name].split(":")
     try:
         module = importlib.import_module(module_name)
     except Exception as exc:  # any import failure is reported, never a crash at import time
@@ -46,6 +52,8 @@ def get_codemod(name: str) -> type[StageCodemod]:
             f"codemod {name!r} cannot be loaded: importing {module_name} failed "
             f"({type(exc).__name__}: {exc})"
         ) from exc
+    from codemods.transforms.base import StageCodemod
+
     cls = getattr(module, class_name, None)
     if not (isinstance(cls, type) and issubclass(cls, StageCodemod)):
         raise CodemodUnavailable(

@@ -23,7 +23,7 @@ from codemods.transforms.positions import TreeText, node_positions, tree_text
 
 if TYPE_CHECKING:
     from codemods.plan import Plan
-    from codemods.resolve import ProjectIndex
+    from codemods.project_index import ProjectIndex
 
 
 @dataclass

@@ -24,7 +24,7 @@ from codemods.import_edit import (
     name_uses,
     spilled_lines,
 )
-from codemods.resolve import resolve_relative
+from codemods.project_index import resolve_relative
 from codemods.transforms.base import FileContext, StageCodemod
 from codemods.transforms.imports import is_legacy_file, mentions
 

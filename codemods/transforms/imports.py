@@ -36,7 +36,7 @@ from codemods.import_edit import (
     spilled_lines,
 )
 from codemods.plan import Plan, Symbol
-from codemods.resolve import resolve_relative
+from codemods.project_index import resolve_relative
 from codemods.transforms.base import FileContext, StageCodemod
 from codemods.transforms.positions import tree_text
 

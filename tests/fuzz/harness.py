@@ -19,8 +19,8 @@ import pytest
 from hypothesis import settings
 
 from codemods.engine import module_name_for
+from codemods.project_index import ProjectIndex, build_index
 from codemods.report import AUTO, Site
-from codemods.resolve import ProjectIndex, build_index
 from codemods.transforms import CodemodUnavailable, get_codemod
 from codemods.transforms.base import FileContext, StageCodemod, run_codemod
 from target_emitter import UnifiedWebSocketEmitter

@@ -10,8 +10,8 @@ import libcst as cst
 import pytest
 
 from codemods.plan import Plan, load_plan
+from codemods.project_index import ProjectIndex, build_index
 from codemods.report import AUTO, MANUAL, Site
-from codemods.resolve import ProjectIndex, build_index
 from codemods.transforms.base import FileContext, run_codemod
 from codemods.transforms.calls import CallsCodemod
 

@@ -1,0 +1,81 @@
+"""What the engine sends a worker and gets back: a job, the run's work, an outcome.
+
+No LibCST here: a run answered from the cache builds jobs and reads outcomes only.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from codemods.plan import Plan
+from codemods.project_index import ProjectIndex
+from codemods.report import Site
+
+if TYPE_CHECKING:
+    from codemods.transforms.base import StageCodemod
+
+__all__ = ["Job", "Outcome", "Work"]
+
+
+@dataclass(frozen=True)
+class Job:
+    path: str  # path to open
+    rel: str  # root-relative posix path, as reported
+    module: str | None
+    digest: str
+    size: int
+
+
+@dataclass
+class Outcome:
+    rel: str
+    digest: str
+    changed: bool = False
+    new_text: str | None = None  # mode write: the text to write
+    diff: str | None = None  # mode diff: the unified diff
+    sites: list[Site] = field(default_factory=list)
+    error: str | None = None
+    pending: dict[str, int] = field(default_factory=dict)  # prerequisite stage -> auto sites
+    cacheable: bool = True  # False when the result depends on more than the bytes
+
+    def to_json(self) -> bytes:
+        doc = {
+            "digest": self.digest,
+            "changed": self.changed,
+            "new_text": self.new_text,
+            "diff": self.diff,
+            "sites": [
+                [s.line, s.col, s.kind, s.symbol, s.status, s.reason, s.stage] for s in self.sites
+            ],
+            "error": self.error,
+            "pending": self.pending,
+        }
+        return json.dumps(doc, separators=(",", ":")).encode()
+
+    @classmethod
+    def from_json(cls, rel: str, data: bytes) -> Outcome:
+        doc = json.loads(data)
+        sites = [Site(rel, *row) for row in doc["sites"]]
+        return cls(
+            rel,
+            doc["digest"],
+            doc["changed"],
+            doc["new_text"],
+            doc["diff"],
+            sites,
+            doc["error"],
+            doc["pending"],
+        )
+
+
+@dataclass(frozen=True)
+class Work:
+    """Everything a worker needs besides the job (sent once per worker)."""
+
+    plan: Plan
+    project: ProjectIndex
+    mode: str
+    stages: list[tuple[str, type[StageCodemod]]]
+    prerequisites: list[tuple[str, type[StageCodemod]]]
