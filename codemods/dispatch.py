@@ -31,43 +31,19 @@ def _hook(cls: type, name: str) -> _Hook:
 
 
 class _Tables:
-    """The hook resolved for each node type (and attribute), for one visitor class."""
+    """The hook resolved for each (prefix, node type, attribute), for one visitor class."""
 
     def __init__(self, cls: type) -> None:
         self.cls = cls
-        self.visit: dict[type, _Hook] = {}
-        self.leave: dict[type, _Hook] = {}
-        self.visit_attr: dict[tuple[type, str], _Hook] = {}
-        self.leave_attr: dict[tuple[type, str], _Hook] = {}
+        self.hooks: dict[tuple[str, type, str], _Hook] = {}
 
-    def on_visit(self, kind: type) -> _Hook:
+    def get(self, prefix: str, kind: type, attribute: str = "") -> _Hook:
+        key = (prefix, kind, attribute)
         try:
-            return self.visit[kind]
+            return self.hooks[key]
         except KeyError:
-            fn = self.visit[kind] = _hook(self.cls, f"visit_{kind.__name__}")
-            return fn
-
-    def on_leave(self, kind: type) -> _Hook:
-        try:
-            return self.leave[kind]
-        except KeyError:
-            fn = self.leave[kind] = _hook(self.cls, f"leave_{kind.__name__}")
-            return fn
-
-    def on_visit_attribute(self, kind: type, attribute: str) -> _Hook:
-        key = (kind, attribute)
-        try:
-            return self.visit_attr[key]
-        except KeyError:
-            fn = self.visit_attr[key] = _hook(self.cls, f"visit_{kind.__name__}_{attribute}")
-            return fn
-
-    def on_leave_attribute(self, kind: type, attribute: str) -> _Hook:
-        key = (kind, attribute)
-        try:
-            return self.leave_attr[key]
-        except KeyError:
-            fn = self.leave_attr[key] = _hook(self.cls, f"leave_{kind.__name__}_{attribute}")
+            name = f"{prefix}_{kind.__name__}" + (f"_{attribute}" if attribute else "")
+            fn = self.hooks[key] = _hook(self.cls, name)
             return fn
 
 
@@ -81,54 +57,40 @@ def _tables_for(cls: type) -> _Tables:
     return tables
 
 
-class FastVisitor(cst.CSTVisitor):
+class _Dispatch:
+    """What the fast visitor and transformer share: all but `on_leave`."""
+
     def __init__(self) -> None:
         super().__init__()
         self._hooks = _tables_for(type(self))
 
     def on_visit(self, node: cst.CSTNode) -> bool:
-        fn = self._hooks.on_visit(type(node))
+        fn = self._hooks.get("visit", type(node))
         return fn is None or fn(self, node) is not False
 
-    def on_leave(self, original_node: cst.CSTNode) -> None:
-        fn = self._hooks.on_leave(type(original_node))
-        if fn is not None:
-            fn(self, original_node)
-
     def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
-        fn = self._hooks.on_visit_attribute(type(node), attribute)
+        fn = self._hooks.get("visit", type(node), attribute)
         if fn is not None:
             fn(self, node)
 
     def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
-        fn = self._hooks.on_leave_attribute(type(original_node), attribute)
+        fn = self._hooks.get("leave", type(original_node), attribute)
         if fn is not None:
             fn(self, original_node)
 
 
-class FastTransformer(cst.CSTTransformer):
-    def __init__(self) -> None:
-        super().__init__()
-        self._hooks = _tables_for(type(self))
+class FastVisitor(_Dispatch, cst.CSTVisitor):
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        fn = self._hooks.get("leave", type(original_node))
+        if fn is not None:
+            fn(self, original_node)
 
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        fn = self._hooks.on_visit(type(node))
-        return fn is None or fn(self, node) is not False
 
+class FastTransformer(_Dispatch, cst.CSTTransformer):
     def on_leave(  # type: ignore[override]
         self, original_node: cst.CSTNode, updated_node: cst.CSTNode
     ) -> cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel[cst.CSTNode]:
-        fn = self._hooks.on_leave(type(original_node))
+        fn = self._hooks.get("leave", type(original_node))
         if fn is None:
             return updated_node
         return fn(self, original_node, updated_node)  # type: ignore[no-any-return]
-
-    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
-        fn = self._hooks.on_visit_attribute(type(node), attribute)
-        if fn is not None:
-            fn(self, node)
-
-    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
-        fn = self._hooks.on_leave_attribute(type(original_node), attribute)
-        if fn is not None:
-            fn(self, original_node)

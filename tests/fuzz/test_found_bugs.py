@@ -80,45 +80,44 @@ def test_migrated_file_keeps_every_line(tmp_path: Path, tail: str) -> None:
         assert rewritten.endswith(tail), repr(rewritten[-60:])
 
 
-@pytest.mark.parametrize("stages", [["call-sites"], STAGES], ids=["call-sites", "all"])
-def test_mock_spec_names_the_target_class_when_the_old_unified_name_is_still_imported(
-    stages: list[str],
-) -> None:
-    code = (
-        "from unittest.mock import Mock\n"
-        "from netra_backend.app.services.agent_websocket_bridge import AgentWebSocketBridge\n"
-        "from netra_backend.app.websocket_core.unified_emitter import UnifiedWebSocketEmitter\n"
-        "\n"
-        "\n"
+# A retarget to UnifiedWebSocketEmitter in a file where that name is still the old unified
+# emitter's import (a manual site below keeps it): the new name must be spelled dotted.
+_OLD_UNIFIED_KEPT = (
+    "{head}"
+    "from netra_backend.app.services.agent_websocket_bridge import AgentWebSocketBridge\n"
+    "from netra_backend.app.websocket_core.unified_emitter import UnifiedWebSocketEmitter\n"
+    "\n"
+    "\n"
+    "{use}"
+    "\n"
+    "\n"
+    "async def go(manager, user_id, context):\n"
+    "    emitter = UnifiedWebSocketEmitter(manager, user_id, context)\n"
+    "    await emitter.emit_agent_completed(bogus=1)\n"
+)
+_RETARGETS = {
+    "mock-spec": (
+        "from unittest.mock import Mock\n",
         "def test_started():\n"
         "    bridge = Mock(spec=AgentWebSocketBridge)\n"
-        "    bridge.notify_agent_started.assert_called_once()\n"
-        "\n"
-        "\n"
-        "async def go(manager, user_id, context):\n"
-        "    emitter = UnifiedWebSocketEmitter(manager, user_id, context)\n"
-        "    await emitter.emit_agent_completed(bogus=1)\n"
-    )
-    out = check_stages(code, "netra_backend/app/services/relay.py", stages, legacy=True)
-    assert "Mock(spec=target_emitter.UnifiedWebSocketEmitter)" in out.code, out.code
-
-
-@pytest.mark.parametrize("stages", [["call-sites"], STAGES], ids=["call-sites", "all"])
-def test_string_annotation_names_the_target_class_when_the_old_unified_name_is_still_imported(
-    stages: list[str],
-) -> None:
-    code = (
-        "from netra_backend.app.services.agent_websocket_bridge import AgentWebSocketBridge\n"
-        "from netra_backend.app.websocket_core.unified_emitter import UnifiedWebSocketEmitter\n"
-        "\n"
-        "\n"
+        "    bridge.notify_agent_started.assert_called_once()\n",
+        "Mock(spec=target_emitter.UnifiedWebSocketEmitter)",
+    ),
+    "string-annotation": (
+        "",
         'def announce(bridge: "AgentWebSocketBridge") -> None:\n'
-        '    bridge.notify_agent_started("r1", "triage")\n'
-        "\n"
-        "\n"
-        "async def go(manager, user_id, context):\n"
-        "    emitter = UnifiedWebSocketEmitter(manager, user_id, context)\n"
-        "    await emitter.emit_agent_completed(bogus=1)\n"
-    )
+        '    bridge.notify_agent_started("r1", "triage")\n',
+        'bridge: "target_emitter.UnifiedWebSocketEmitter"',
+    ),
+}
+
+
+@pytest.mark.parametrize("shape", list(_RETARGETS))
+@pytest.mark.parametrize("stages", [["call-sites"], STAGES], ids=["call-sites", "all"])
+def test_a_retarget_names_the_target_class_dotted_when_the_old_unified_name_is_still_imported(
+    stages: list[str], shape: str
+) -> None:
+    head, use, expected = _RETARGETS[shape]
+    code = _OLD_UNIFIED_KEPT.format(head=head, use=use)
     out = check_stages(code, "netra_backend/app/services/relay.py", stages, legacy=True)
-    assert 'bridge: "target_emitter.UnifiedWebSocketEmitter"' in out.code, out.code
+    assert expected in out.code, out.code
