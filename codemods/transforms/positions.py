@@ -67,12 +67,9 @@ class _Wanted(_Plain):
             self.starts[id(node)] = len(self.tokens)
 
     def record_syntactic_position(  # type: ignore[override]
-        self,
-        node: cst.CSTNode,
-        *,
-        start_node: cst.CSTNode | None = None,
-        end_node: cst.CSTNode | None = None,
+        self, node: cst.CSTNode, **where: cst.CSTNode | None
     ) -> AbstractContextManager[None]:
+        start_node = where.get("start_node")  # end_node: only starts are noted
         if id(node) in self.wanted:
             if start_node is None:
                 self.starts[id(node)] = len(self.tokens)
@@ -102,12 +99,9 @@ class _Every(_Plain):
             self.line_ends[id(node)] = len(self.tokens)
 
     def record_syntactic_position(  # type: ignore[override]
-        self,
-        node: cst.CSTNode,
-        *,
-        start_node: cst.CSTNode | None = None,
-        end_node: cst.CSTNode | None = None,
+        self, node: cst.CSTNode, **where: cst.CSTNode | None
     ) -> AbstractContextManager[None]:
+        start_node = where.get("start_node")  # end_node: only starts are noted
         if start_node is None:
             self.starts[id(node)] = len(self.tokens)
         else:
