@@ -14,12 +14,16 @@ from collections.abc import Callable
 from typing import Any
 
 import libcst as cst
-from libcst._typed_visitor import CSTTypedTransformerFunctions, CSTTypedVisitorFunctions
 
 __all__ = ["FastTransformer", "FastVisitor"]
 
 _Hook = Callable[..., Any] | None
-_STUB_SOURCES = (CSTTypedVisitorFunctions, CSTTypedTransformerFunctions)
+try:
+    from libcst._typed_visitor import CSTTypedTransformerFunctions, CSTTypedVisitorFunctions
+
+    _STUB_SOURCES: tuple[type, ...] = (CSTTypedVisitorFunctions, CSTTypedTransformerFunctions)
+except ImportError:  # a private module: without it every hook is called, as LibCST does
+    _STUB_SOURCES = ()
 
 
 def _hook(cls: type, name: str) -> _Hook:

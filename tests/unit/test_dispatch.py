@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import libcst as cst
+import pytest
 
 from codemods.dispatch import FastTransformer, FastVisitor
 from codemods.transforms.positions import module_code
@@ -100,3 +101,16 @@ def test_module_code_is_libcsts_code() -> None:
     for text in (SOURCE, "if x:\n\tpass\r\n", "# only a comment", "@d\nclass C: pass\n"):
         module = cst.parse_module(text)
         assert module_code(module) == module.code == text
+
+
+def test_without_libcsts_stub_table_every_hook_is_still_called(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import codemods.dispatch as dispatch
+
+    monkeypatch.setattr(dispatch, "_STUB_SOURCES", ())
+    monkeypatch.setattr(dispatch, "_tables", {})
+    module = cst.parse_module(SOURCE)
+    slow, fast = _LibcstTransformer(), _FastTransformer()
+    assert module.visit(fast).code == module.visit(slow).code
+    assert fast.calls == slow.calls
