@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from codemods.codegen import node_code
 from codemods.dispatch import FastVisitor
 from codemods.import_edit import dotted_name
 from codemods.memo import per_tree
@@ -37,12 +38,11 @@ _MOCKS = frozenset(
     {"Mock", "MagicMock", "AsyncMock", "NonCallableMock", "NonCallableMagicMock", "create_autospec"}
 )
 _MOCK_MODULES = ("unittest.mock.", "mock.")
-_EMPTY = cst.Module(body=[])
 
 
 def code(node: cst.CSTNode) -> str:
     """Source text of a node, for messages."""
-    return _EMPTY.code_for_node(node)
+    return node_code(node)
 
 
 # ----------------------------------------------------------------- results ----

@@ -233,13 +233,17 @@ class CallsCodemod(StageCodemod):
         # The target names and strings this run still created, in their rebuilt copies:
         # the import switch finds them by identity to respell them if the name is taken.
         kept = [n for n in self.created if id(n) not in names]
+        sites = {id(s) for r in undo for s in r.sites}
+        self.ctx.sites[:] = [s for s in self.ctx.sites if id(s) not in sites]
+        self.changed = any(s.status == AUTO for s in self.ctx.sites)
+        self.created = kept
+        if self.ctx.sites_only:
+            return module  # a scan keeps the sites and throws the tree away
         swap = _Swap(
             {id(r.new): r.old for r in undo},
             {id(n) for n in kept} | set(self.created_strings),
         )
         module = module.visit(swap)
-        sites = {id(s) for r in undo for s in r.sites}
-        self.ctx.sites[:] = [s for s in self.ctx.sites if id(s) not in sites]
         self.created = [swap.moved.get(id(n), n) for n in kept]  # type: ignore[misc]
         strings: dict[int, tuple[cst.SimpleString, list[str]]] = {}
         for key, (node, heads) in self.created_strings.items():
@@ -247,7 +251,6 @@ class CallsCodemod(StageCodemod):
             assert isinstance(moved, cst.SimpleString)
             strings[id(moved)] = (moved, heads)
         self.created_strings = strings
-        self.changed = any(s.status == AUTO for s in self.ctx.sites)
         return module
 
     # ------------------------------------------------------- bookkeeping ----

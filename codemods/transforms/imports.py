@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
+from codemods.codegen import node_code
 from codemods.dispatch import FastVisitor
 from codemods.import_edit import (
     alias_local_name,
@@ -42,7 +43,6 @@ from codemods.transforms.positions import tree_text
 
 _FALLBACK_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 _MAX_LINE = 99  # a merged one-line import longer than this stays a separate statement
-_EMPTY = cst.Module(body=[])
 _COMMENTED_IMPORT = re.compile(
     r"^#+\s*(?:from\s+(?P<from>\.*[\w.]*)\s+import\b|import\s+(?P<import>[\w.]+))"
 )
@@ -650,9 +650,9 @@ def _replace_small(
 
 
 def _has_comment(small: cst.BaseSmallStatement, line: cst.SimpleStatementLine) -> bool:
-    return line.trailing_whitespace.comment is not None or "#" in _EMPTY.code_for_node(small)
+    return line.trailing_whitespace.comment is not None or "#" in node_code(small)
 
 
 def _fits(node: cst.ImportFrom) -> bool:
-    text = _EMPTY.code_for_node(node)
+    text = node_code(node)
     return "\n" in text or len(text) <= _MAX_LINE

@@ -4,21 +4,20 @@ LibCST's PositionProvider records a CodeRange for every node of the tree, which 
 more than parsing it; a stage needs the start of the few nodes it reports. The starts
 here are PositionProvider's (after parentheses and leading whitespace; a statement line
 starts where its first statement does), which a test checks node by node. The codegen
-state opens no generator-based context per node, as LibCST's own does for every node
-it prints, so `module_code` is also the cheaper way to print a tree.
+states are codemods.codegen's, which open no context per node.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import TypeVar
 
 import libcst as cst
-from libcst._nodes.internal import CodegenState
 
+from codemods.codegen import NO_CONTEXT, PlainCodegen
 from codemods.memo import cached, per_tree
 
 __all__ = [
@@ -31,28 +30,11 @@ __all__ = [
     "tree_text",
 ]
 
-_NO_CONTEXT = nullcontext()  # stateless: one instance serves every node
+_P = TypeVar("_P", bound=PlainCodegen)
 
 
 @dataclass
-class _Plain(CodegenState):
-    """Prints a tree, and nothing else."""
-
-    def record_syntactic_position(  # type: ignore[override]
-        self,
-        node: cst.CSTNode,
-        *,
-        start_node: cst.CSTNode | None = None,
-        end_node: cst.CSTNode | None = None,
-    ) -> AbstractContextManager[None]:
-        return _NO_CONTEXT
-
-
-_P = TypeVar("_P", bound=_Plain)
-
-
-@dataclass
-class _Wanted(_Plain):
+class _Wanted(PlainCodegen):
     """Also notes the token index where the nodes asked for start. A node reached twice
     keeps its last start, as with PositionProvider; a block starts at its first line."""
 
@@ -76,11 +58,11 @@ class _Wanted(_Plain):
             else:
                 self.wanted.add(id(start_node))
                 self.links.append((id(node), id(start_node)))
-        return _NO_CONTEXT
+        return NO_CONTEXT
 
 
 @dataclass
-class _Every(_Plain):
+class _Every(PlainCodegen):
     """Notes where every node starts, and where each statement line starts (its comment
     lines included) and ends, as token indexes."""
 
@@ -106,7 +88,7 @@ class _Every(_Plain):
             self.starts[id(node)] = len(self.tokens)
         else:
             self.links.append((id(node), id(start_node)))
-        return _NO_CONTEXT
+        return NO_CONTEXT
 
 
 def _settle(starts: dict[int, int], links: list[tuple[int, int]]) -> None:
@@ -168,7 +150,7 @@ def module_code(module: cst.Module) -> str:
     known = cached(module, "tree-text")
     if isinstance(known, TreeText):
         return known.code
-    state = _state(module, _Plain)
+    state = _state(module, PlainCodegen)
     module._codegen(state)
     return "".join(state.tokens)
 

@@ -22,6 +22,7 @@ import importlib
 
 import libcst as cst
 
+from codemods.codegen import node_code
 from codemods.import_edit import dotted_name
 from codemods.plan import Mapping_, Symbol
 from codemods.resolve import UNIFIED, PlanNames, Resolver, shared_resolver
@@ -373,7 +374,7 @@ def _options(targets: dict[str, str | None]) -> str:
 
 
 def _code(node: cst.CSTNode) -> str:
-    return cst.Module(body=[]).code_for_node(node)
+    return node_code(node)
 
 
 def _target_methods(module: str, cls: str) -> frozenset[str]:
