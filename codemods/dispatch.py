@@ -41,17 +41,15 @@ class _Tables:
         self.cls = cls
         self.hooks: dict[tuple[str, type, str], _Hook] = {}
 
-    def get(self, prefix: str, kind: type, attribute: str = "") -> _Hook:
-        key = (prefix, kind, attribute)
-        try:
-            return self.hooks[key]
-        except KeyError:
-            name = f"{prefix}_{kind.__name__}" + (f"_{attribute}" if attribute else "")
-            fn = self.hooks[key] = _hook(self.cls, name)
-            return fn
+    def resolve(self, key: tuple[str, type, str]) -> _Hook:
+        prefix, kind, attribute = key
+        name = f"{prefix}_{kind.__name__}" + (f"_{attribute}" if attribute else "")
+        fn = self.hooks[key] = _hook(self.cls, name)
+        return fn
 
 
 _tables: dict[type, _Tables] = {}
+_MISSING = object()
 
 
 def _tables_for(cls: type) -> _Tables:
@@ -62,30 +60,45 @@ def _tables_for(cls: type) -> _Tables:
 
 
 class _Dispatch:
-    """What the fast visitor and transformer share: all but `on_leave`."""
+    """What the fast visitor and transformer share: all but `on_leave`. The lookups are
+    written out in each method (no helper call): they run for every node and attribute."""
 
     def __init__(self) -> None:
         super().__init__()
-        self._hooks = _tables_for(type(self))
+        self._tables = _tables_for(type(self))
+        self._hooks = self._tables.hooks
+
+    def _hook(self, key: tuple[str, type, str]) -> _Hook:
+        fn = self._hooks.get(key, _MISSING)
+        return self._tables.resolve(key) if fn is _MISSING else fn  # type: ignore[return-value]
 
     def on_visit(self, node: cst.CSTNode) -> bool:
-        fn = self._hooks.get("visit", type(node))
-        return fn is None or fn(self, node) is not False
+        key = ("visit", type(node), "")
+        fn = self._hooks.get(key, _MISSING)
+        if fn is _MISSING:
+            fn = self._tables.resolve(key)
+        return fn is None or fn(self, node) is not False  # type: ignore[operator]
 
     def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
-        fn = self._hooks.get("visit", type(node), attribute)
+        key = ("visit", type(node), attribute)
+        fn = self._hooks.get(key, _MISSING)
+        if fn is _MISSING:
+            fn = self._tables.resolve(key)
         if fn is not None:
-            fn(self, node)
+            fn(self, node)  # type: ignore[operator]
 
     def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
-        fn = self._hooks.get("leave", type(original_node), attribute)
+        key = ("leave", type(original_node), attribute)
+        fn = self._hooks.get(key, _MISSING)
+        if fn is _MISSING:
+            fn = self._tables.resolve(key)
         if fn is not None:
-            fn(self, original_node)
+            fn(self, original_node)  # type: ignore[operator]
 
 
 class FastVisitor(_Dispatch, cst.CSTVisitor):
     def on_leave(self, original_node: cst.CSTNode) -> None:
-        fn = self._hooks.get("leave", type(original_node))
+        fn = self._hook(("leave", type(original_node), ""))
         if fn is not None:
             fn(self, original_node)
 
@@ -94,7 +107,7 @@ class FastTransformer(_Dispatch, cst.CSTTransformer):
     def on_leave(  # type: ignore[override]
         self, original_node: cst.CSTNode, updated_node: cst.CSTNode
     ) -> cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel[cst.CSTNode]:
-        fn = self._hooks.get("leave", type(original_node))
+        fn = self._hook(("leave", type(original_node), ""))
         if fn is None:
             return updated_node
         return fn(self, original_node, updated_node)  # type: ignore[no-any-return]

@@ -434,8 +434,9 @@ class CallsCodemod(StageCodemod):
     def _fit(self, original: cst.Call, new: cst.Call) -> cst.Call:
         """One argument a line (trailing comma) when the rewrite grew a call past the line
         limit: a one-line call, or a hanging call with all its arguments on one line."""
-        if not new.args or self.source is None or not self.statements:
-            return new  # (calls in compound-statement headers keep their layout)
+        if not new.args or self.source is None or not self.statements or self.ctx.sites_only:
+            return new  # (calls in compound-statement headers keep their layout; a scan
+            # keeps no layout at all)
         text, offsets = node_offsets(
             self.statements[-1], [original, *original.args[:1]], self.source, self.indents
         )
