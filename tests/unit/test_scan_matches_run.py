@@ -43,3 +43,22 @@ def test_scan_reports_the_sites_a_run_of_each_stage_reports(tree: Path) -> None:
         assert scan == diff, stage
         reported += len(scan)
     assert reported or tree.parent.name.startswith("no_")
+
+
+def test_scan_matches_a_run_where_a_manual_site_undoes_retargets(tmp_path: Path) -> None:
+    # A scan skips the undo pass's rebuild of the tree: the sites must not change.
+    from tests.fuzz.test_found_bugs import _OLD_UNIFIED_KEPT, _RETARGETS
+
+    package = tmp_path / "netra_backend" / "app" / "services"
+    package.mkdir(parents=True)
+    for name, (head, use, _) in _RETARGETS.items():
+        text = _OLD_UNIFIED_KEPT.format(head=head, use=use)
+        (package / f"{name.replace('-', '_')}.py").write_text(text, encoding="utf-8")
+    plan = load_plan()
+    scan, diff = (
+        run_stages([tmp_path], plan, ["call-sites"], mode=mode, root=tmp_path, force=True)
+        for mode in ("scan", "diff")
+    )
+    assert scan.sites == diff.sites
+    assert any(s.status == "manual" for s in scan.sites)
+    assert len(diff.diffs) == 2
