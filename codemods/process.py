@@ -16,7 +16,7 @@ from libcst.metadata import MetadataWrapper
 from codemods.jobs import Job, Outcome, Work
 from codemods.render import unified_diff
 from codemods.report import AUTO
-from codemods.source import SourceError, SourceFile, read_source
+from codemods.source import SourceError, SourceFile, UndecodableSourceError, read_source
 from codemods.sparse import (
     Relevance,
     SparseSource,
@@ -34,7 +34,9 @@ def process_job(work: Work, job: Job) -> Outcome:
     """Read, parse once, run the stages; never raises for a problem in the file."""
     try:
         src = read_source(Path(job.path))
-    except SourceError as exc:
+    except UndecodableSourceError as exc:  # decided by the bytes alone
+        return Outcome(job.rel, exc.digest, error=exc.reason)
+    except SourceError as exc:  # the file system's doing (permissions, a vanished file)
         return Outcome(job.rel, job.digest, error=exc.reason, cacheable=False)
     sparse = None if full_parse_forced() else sparse_source(src.text, _relevance(work))
     if sparse is not None:

@@ -20,6 +20,7 @@ __all__ = [
     "SourceChangedError",
     "SourceError",
     "SourceFile",
+    "UndecodableSourceError",
     "encode_text",
     "read_source",
     "write_atomic",
@@ -48,6 +49,18 @@ class SourceError(Exception):
         return (type(self), (self.path, self.reason))
 
 
+class UndecodableSourceError(SourceError):
+    """The bytes themselves cannot be decoded: the same bytes always fail the same way,
+    so the outcome may be cached under their digest."""
+
+    def __init__(self, path: str | os.PathLike[str], reason: str, digest: str) -> None:
+        super().__init__(path, reason)
+        self.digest = digest
+
+    def __reduce__(self) -> tuple[type[SourceError], tuple[str, str, str]]:  # type: ignore[override]
+        return (type(self), (self.path, self.reason, self.digest))
+
+
 class SourceChangedError(SourceError):
     """The file changed on disk after it was read; it was not overwritten."""
 
@@ -71,8 +84,12 @@ def read_source(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceFile
     path = Path(path)
     real_path = Path(os.path.realpath(path))
     raw, st = _read_bytes(path, real_path, max_bytes)
-    encoding, bom = _detect_encoding(path, raw)
-    text = _decode(path, raw, encoding, bom)
+    try:
+        encoding, bom = _detect_encoding(path, raw)
+        text = _decode(path, raw, encoding, bom)
+    except SourceError as exc:
+        digest = hashlib.sha256(raw).hexdigest()
+        raise UndecodableSourceError(exc.path, exc.reason, digest) from None
     return SourceFile(
         path=path,
         real_path=real_path,

@@ -51,11 +51,15 @@ def test_a_warm_run_does_not_load_libcst_and_a_cold_one_does(
     (tmp_path / "app").mkdir()
     (tmp_path / "app" / "relay.py").write_text(LEGACY, encoding="utf-8")
     (tmp_path / "app" / "other.py").write_text("x = 1\n", encoding="utf-8")
+    # A legacy file that is not UTF-8: its error comes from its bytes, so it is cached too.
+    (tmp_path / "app" / "latin.py").write_bytes(b"# caf\xe9\n" + LEGACY.encode())
     cold = _cli(*command, str(tmp_path))
     warm = _cli(*command, str(tmp_path))
-    assert cold.returncode == warm.returncode, cold.stderr + warm.stderr
+    assert cold.returncode == warm.returncode == 2, cold.stderr + warm.stderr
     assert "Traceback" not in cold.stderr + warm.stderr
     assert "LIBCST-LOADED" in cold.stderr
     assert "LIBCST-NOT-LOADED" in warm.stderr
     assert warm.stdout == cold.stdout
     assert "relay.py" in warm.stdout
+    assert "latin.py: not valid utf-8" in cold.stderr
+    assert "latin.py: not valid utf-8" in warm.stderr
