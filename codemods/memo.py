@@ -23,9 +23,9 @@ def per_tree(
     tree: object, key: Hashable, compute: Callable[[], T], inputs: tuple[object, ...] = ()
 ) -> T:
     """compute() once per (tree, key); `inputs` are objects the key names by id."""
-    for t, k, value, _ in _entries:
-        if t is tree and k == key:
-            return value  # type: ignore[no-any-return]
+    found = _find(tree, key)
+    if found is not _ABSENT:
+        return found  # type: ignore[return-value]
     if _entries and _entries[0][0] is not tree:
         _entries.clear()
     value = compute()
@@ -35,7 +35,15 @@ def per_tree(
 
 def cached(tree: object, key: Hashable) -> object | None:
     """The value per_tree holds for (tree, key), without computing one."""
+    found = _find(tree, key)
+    return None if found is _ABSENT else found
+
+
+_ABSENT = object()
+
+
+def _find(tree: object, key: Hashable) -> object:
     for t, k, value, _ in _entries:
         if t is tree and k == key:
-            return value  # type: ignore[no-any-return]
-    return None
+            return value
+    return _ABSENT

@@ -40,8 +40,8 @@ class _Wanted(PlainCodegen):
 
     wanted: set[int] = field(default_factory=set)
     starts: dict[int, int] = field(default_factory=dict)  # node id -> token index
-    # (node, start node): a node that starts where a child does (a statement line: its
-    # first statement), settled after the pass since the child is printed inside it.
+    # (node, start node): a node that starts where a child does (an indented block: its
+    # first line), settled after the pass since the child is printed inside it.
     links: list[tuple[int, int]] = field(default_factory=list)
 
     def before_codegen(self, node: cst.CSTNode) -> None:

@@ -22,10 +22,9 @@ import importlib
 
 import libcst as cst
 
-from codemods.codegen import node_code
 from codemods.import_edit import dotted_name
 from codemods.plan import Mapping_, Symbol
-from codemods.resolve import UNIFIED, PlanNames, Resolver, shared_resolver
+from codemods.resolve import UNIFIED, PlanNames, Resolver, code, shared_resolver
 from codemods.transforms.base import FileContext, StageCodemod
 from codemods.transforms.imports import (
     PATCH_OBJECT,
@@ -322,7 +321,7 @@ class StringsCodemod(StageCodemod):
             node,
             "string",
             label,
-            f"patches `{name}` on the legacy class `{_code(obj)}`, whose instances the migrated "
+            f"patches `{name}` on the legacy class `{code(obj)}`, whose instances the migrated "
             f"code no longer uses: patch `{self.plan.target_class}` and `{target}` instead "
             f"(`patch.object({self.plan.target_class}, {target!r})`)",
         )
@@ -371,10 +370,6 @@ def _why_not(mapping: Mapping_ | None) -> str:
 
 def _options(targets: dict[str, str | None]) -> str:
     return ", ".join(f"{title}: {t or 'manual'}" for title, t in sorted(targets.items()))
-
-
-def _code(node: cst.CSTNode) -> str:
-    return node_code(node)
 
 
 def _target_methods(module: str, cls: str) -> frozenset[str]:
