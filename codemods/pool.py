@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any, TypeVar
 
-from codemods.signals import ignore_signals_in_worker
+from codemods.signals import deferred_signals, ignore_signals_in_worker
 
 __all__ = ["map_jobs"]
 
@@ -99,9 +99,12 @@ def map_jobs(
         workers, mp_context=context, initializer=_init_worker, initargs=(func, state)
     ) as pool:
         try:
-            futures: dict[Future[list[R]], list[int]] = {
-                pool.submit(_run_chunk, [jobs[i] for i in chunk]): chunk for chunk in chunks
-            }
+            # The first submit forks every worker; a signal then must not be lost in an
+            # at-fork hook, so it waits until the forks are done.
+            with deferred_signals():
+                futures: dict[Future[list[R]], list[int]] = {
+                    pool.submit(_run_chunk, [jobs[i] for i in chunk]): chunk for chunk in chunks
+                }
             pending = set(futures)
             while pending:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)

@@ -8,7 +8,9 @@ import threading
 from collections.abc import Iterator
 from types import FrameType
 
-__all__ = ["Terminated", "graceful_signals", "ignore_signals_in_worker"]
+__all__ = ["Terminated", "deferred_signals", "graceful_signals", "ignore_signals_in_worker"]
+
+_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 class Terminated(KeyboardInterrupt):
@@ -40,6 +42,40 @@ def graceful_signals() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
 
 
+@contextlib.contextmanager
+def deferred_signals() -> Iterator[None]:
+    """While active, SIGINT/SIGTERM are only noted; on leaving, the first one noted is
+    delivered to the handler that was in place, as if it had arrived then.
+
+    For forking: `os.fork` runs Python at-fork hooks (logging registers some), and an
+    exception a handler raises inside one is printed as "Exception ignored" and lost,
+    so the run would go on as if never told to stop. Main thread only, like handlers.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    noted: list[int] = []
+
+    def note(signum: int, _frame: FrameType | None) -> None:
+        noted.append(signum)
+
+    previous = {signum: signal.signal(signum, note) for signum in _STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
+        if noted:
+            _deliver(noted[0], previous[noted[0]])
+
+
+def _deliver(signum: int, handler: object) -> None:
+    if callable(handler):
+        handler(signum, None)  # raises, for the handlers a run installs
+    elif handler in (signal.SIG_DFL, None):
+        signal.raise_signal(signum)  # the default action: what would have happened anyway
+
+
 def ignore_signals_in_worker() -> None:
     """Process-pool initializer: workers ignore SIGINT/SIGTERM.
 
@@ -47,5 +83,5 @@ def ignore_signals_in_worker() -> None:
     should react. The parent must therefore stop its workers itself (shutting the pool
     down, or SIGKILL), since SIGTERM no longer does.
     """
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    for signum in _STOP_SIGNALS:
+        signal.signal(signum, signal.SIG_IGN)

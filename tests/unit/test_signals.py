@@ -14,7 +14,12 @@ from concurrent.futures import ProcessPoolExecutor
 
 import pytest
 
-from codemods.signals import Terminated, graceful_signals, ignore_signals_in_worker
+from codemods.signals import (
+    Terminated,
+    deferred_signals,
+    graceful_signals,
+    ignore_signals_in_worker,
+)
 
 
 def test_sigterm_raises_keyboard_interrupt_and_runs_finally_blocks() -> None:
@@ -130,3 +135,43 @@ def test_worker_initializer_sets_both_signals_to_ignored() -> None:
     finally:
         for sig, handler in saved.items():
             signal.signal(sig, handler)
+
+
+def test_a_deferred_sigterm_is_raised_on_leaving_not_inside() -> None:
+    steps: list[str] = []
+    with pytest.raises(Terminated), graceful_signals():
+        with deferred_signals():
+            signal.raise_signal(signal.SIGTERM)
+            steps.append("went on after the signal")
+        steps.append("not reached")
+    assert steps == ["went on after the signal"]
+
+
+def test_a_deferred_sigint_reaches_the_default_ctrl_c_handler() -> None:
+    with pytest.raises(KeyboardInterrupt) as info, deferred_signals():
+        signal.raise_signal(signal.SIGINT)
+    assert not isinstance(info.value, Terminated)
+
+
+def test_only_the_first_deferred_signal_is_delivered() -> None:
+    with pytest.raises(KeyboardInterrupt) as info, graceful_signals(), deferred_signals():
+        signal.raise_signal(signal.SIGTERM)
+        signal.raise_signal(signal.SIGINT)
+    assert isinstance(info.value, Terminated)
+
+
+def test_deferring_restores_the_handlers_and_raises_nothing_without_a_signal() -> None:
+    before = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    with deferred_signals():
+        assert signal.getsignal(signal.SIGTERM) != before[signal.SIGTERM]
+    assert {sig: signal.getsignal(sig) for sig in before} == before
+
+
+def test_a_deferred_signal_with_an_ignoring_handler_stays_ignored() -> None:
+    previous = signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    try:
+        with deferred_signals():
+            signal.raise_signal(signal.SIGTERM)
+        assert signal.getsignal(signal.SIGTERM) == signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGTERM, previous)
