@@ -212,6 +212,18 @@ def test_output_that_does_not_parse_is_never_written(tmp_path, fakes):
     assert (tmp_path / "app/bad.py").read_bytes() == before
 
 
+def test_syntax_newer_than_this_python_is_still_rewritten(tmp_path, fakes):
+    # The output check is Python's parser, which (below 3.12) rejects `type` aliases that
+    # LibCST accepts: such a file must be judged by LibCST, not reported as our bug.
+    small_project(tmp_path)
+    write_tree(tmp_path, {"app/newer.py": USER + "type Alias = int\n"})
+    report = _run(tmp_path, ["all"])
+    assert report.errors == []
+    assert "app/newer.py" in report.files_changed
+    text = (tmp_path / "app/newer.py").read_text()
+    assert "UnifiedWebSocketEmitter" in text and text.endswith("type Alias = int\n")
+
+
 def test_syntax_error_names_line_and_column(tmp_path, fakes):
     write_tree(tmp_path, {"app/bad.py": USER + "def broken(:\n"})
     report = _run(tmp_path, ["all"], mode="scan")
