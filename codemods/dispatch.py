@@ -25,6 +25,14 @@ try:
 except ImportError:  # a private module: without it every hook is called, as LibCST does
     _STUB_SOURCES = ()
 
+# `visit_Call_func`: node type names hold no underscore, so a second one means an attribute.
+_ATTRIBUTE_HOOKS = frozenset(
+    name
+    for stubs in _STUB_SOURCES
+    for name in dir(stubs)
+    if name.startswith(("visit_", "leave_")) and "_" in name.split("_", 1)[1]
+)
+
 
 def _hook(cls: type, name: str) -> _Hook:
     """cls's function `name`, unless it is LibCST's empty default (or absent)."""
@@ -40,6 +48,11 @@ class _Tables:
     def __init__(self, cls: type) -> None:
         self.cls = cls
         self.hooks: dict[tuple[str, type, str], _Hook] = {}
+        # LibCST calls the attribute entry points about twice per node: when a class
+        # defines no attribute hook, they need not look anything up.
+        self.attribute_hooks = not _ATTRIBUTE_HOOKS or any(
+            _hook(cls, name) is not None for name in _ATTRIBUTE_HOOKS
+        )
 
     def resolve(self, key: tuple[str, type, str]) -> _Hook:
         prefix, kind, attribute = key
@@ -59,6 +72,10 @@ def _tables_for(cls: type) -> _Tables:
     return tables
 
 
+def _no_attribute_hook(_node: cst.CSTNode, _attribute: str) -> None:
+    return None
+
+
 class _Dispatch:
     """What the fast visitor and transformer share: all but `on_leave`. The lookups are
     written out in each method (no helper call): they run for every node and attribute."""
@@ -67,6 +84,8 @@ class _Dispatch:
         super().__init__()
         self._tables = _tables_for(type(self))
         self._hooks = self._tables.hooks
+        if not self._tables.attribute_hooks:
+            self.on_visit_attribute = self.on_leave_attribute = _no_attribute_hook  # type: ignore[method-assign]
 
     def _hook(self, key: tuple[str, type, str]) -> _Hook:
         fn = self._hooks.get(key, _MISSING)

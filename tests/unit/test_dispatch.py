@@ -114,3 +114,32 @@ def test_without_libcsts_stub_table_every_hook_is_still_called(
     slow, fast = _LibcstTransformer(), _FastTransformer()
     assert module.visit(fast).code == module.visit(slow).code
     assert fast.calls == slow.calls
+
+
+class _OnlyAttributeHooks(FastVisitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[str] = []
+
+    def leave_Call_func(self, node: cst.Call) -> None:
+        self.calls.append(f"leave_Call_func {cst.Module([]).code_for_node(node.func)}")
+
+
+class _NoHooksAtAll(FastVisitor):
+    pass
+
+
+def test_a_visitor_with_only_attribute_hooks_still_gets_them_called() -> None:
+    visitor = _OnlyAttributeHooks()
+    cst.parse_module(SOURCE).visit(visitor)
+    assert visitor.calls == ["leave_Call_func g", "leave_Call_func f"]
+
+
+def test_a_visitor_without_attribute_hooks_skips_their_lookup() -> None:
+    module = cst.parse_module(SOURCE)
+    visitor = _NoHooksAtAll()
+    module.visit(visitor)
+    assert all(key[2] == "" for key in visitor._hooks)  # no attribute hook was looked up
+    recorder = _FastVisitor()
+    module.visit(recorder)
+    assert any(key[2] == "args" for key in recorder._hooks)  # looked up where defined
