@@ -337,7 +337,7 @@ class _Mapper:
             out.append((key, value, at + i / (len(items) + 1)))
 
     def _render(self, template: Template, bound: Bound) -> cst.BaseExpression:
-        expr = cst.parse_expression(template.expression_source()).visit(_DoubleQuotes())
+        expr = _parsed_template(template.expression_source())
         values: dict[str, cst.BaseExpression] = {}
         assert self.m.signature is not None
         for f in template.fields:
@@ -386,6 +386,13 @@ class _Mapper:
             )
             result.insert(at, (kw, value))
         return result
+
+
+@cache
+def _parsed_template(source: str) -> cst.BaseExpression:
+    """A plan template's expression, parsed once per run: Fill rebuilds every node of it,
+    so no node is shared between the call sites it renders."""
+    return cst.parse_expression(source).visit(_DoubleQuotes())  # type: ignore[return-value]
 
 
 class _DoubleQuotes(FastTransformer):

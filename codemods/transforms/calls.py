@@ -21,6 +21,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import cache
 
 import libcst as cst
 
@@ -347,7 +348,7 @@ class CallsCodemod(StageCodemod):
     def _new_receiver(self, api: Api, receiver: cst.BaseExpression) -> cst.BaseExpression:
         if api.receiver == "{self}":
             return receiver
-        template = cst.parse_expression(api.receiver.format(self=placeholder("self")))
+        template = _receiver_template(api.receiver)
         return template.visit(Fill({placeholder("self"): _atomic(receiver)}))  # type: ignore[return-value]
 
     def _legacy_manual(
@@ -1154,3 +1155,9 @@ class _RespellText(FastTransformer):
         if original_node.value in self.names and id(original_node) not in self.members:
             return dotted_expr(f"{self.target}.{original_node.value}")
         return updated_node
+
+
+@cache
+def _receiver_template(receiver: str) -> cst.BaseExpression:
+    """An API's receiver template, parsed once per run (Fill rebuilds every node of it)."""
+    return cst.parse_expression(receiver.format(self=placeholder("self")))
