@@ -23,6 +23,7 @@ the whole file.
 from __future__ import annotations
 
 import ast
+import bisect
 import os
 import re
 import secrets
@@ -69,7 +70,10 @@ class Relevance:
     def of(
         cls, substrings: Iterable[str], words: Iterable[str], bystanders: Iterable[str] = ()
     ) -> Relevance:
-        return cls(tuple(sorted(set(substrings))), frozenset(words), frozenset(bystanders))
+        found = tuple(sorted(set(substrings)))
+        if any("\n" in s for s in found):
+            raise ValueError("a relevance substring must lie on one line")  # see _hit_lines
+        return cls(found, frozenset(words), frozenset(bystanders))
 
 
 @dataclass(frozen=True)
@@ -241,10 +245,11 @@ class _Scope:
 class _Shaper:
     """Chooses what to keep, block by block, and collects the placeholders."""
 
-    def __init__(self, lines: list[str], relevance: Relevance, key: str) -> None:
+    def __init__(self, text: str, lines: list[str], relevance: Relevance, key: str) -> None:
         self.lines = lines
         self.relevance = relevance
         self.key = key
+        self.hits = _hit_lines(text, relevance.substrings)
         self.replaced: list[tuple[_Unit, int, bool]] = []  # unit, indentation, import-shaped
 
     def shape(self, body: list[ast.stmt], indent: int, scope: _Scope, *, top: bool = False) -> None:
@@ -252,7 +257,7 @@ class _Shaper:
         if top and len(units) < 2:
             return
         texts = ["\n".join(self.lines[u.first - 1 : u.last]) for u in units]
-        words = self.relevance.words
+        wanted = self.relevance.words | scope.relevant
         binds: list[set[str]] = []
         pure_import: list[bool] = []
         keep = [False] * len(units)
@@ -274,9 +279,7 @@ class _Shaper:
             binds.append(bound)
             pure = all(isinstance(s, ast.Import | ast.ImportFrom) for s in unit.stmts)
             pure_import.append(pure)
-            if any(s in text for s in self.relevance.substrings) or (
-                idents_of(i) & (words | scope.relevant)
-            ):
+            if _any_between(self.hits, unit.first, unit.last) or idents_of(i) & wanted:
                 keep[i] = spreads[i] = True
             elif top and i == 0:
                 keep[i] = True  # the docstring decides where a new import goes
@@ -333,6 +336,29 @@ class _Shaper:
         return pad + body
 
 
+def _hit_lines(text: str, substrings: Iterable[str]) -> list[int]:
+    """Sorted 1-based numbers of the lines holding any of `substrings` (each on one line):
+    one search of the whole text per substring instead of one per statement."""
+    hits: set[int] = set()
+    for s in substrings:
+        at = text.find(s)
+        line, counted = 1, 0  # the line number of offset `counted`
+        while at != -1:
+            line += text.count("\n", counted, at)
+            hits.add(line)
+            # The rest of this line can only hit the same line again.
+            counted = text.find("\n", at)
+            if counted == -1:
+                break
+            at = text.find(s, counted)
+    return sorted(hits)
+
+
+def _any_between(hits: list[int], first: int, last: int) -> bool:
+    i = bisect.bisect_left(hits, first)
+    return i < len(hits) and hits[i] <= last
+
+
 def _mentions_any(text: str, names: set[str]) -> bool:
     return any(n in text for n in names)
 
@@ -351,7 +377,7 @@ def sparse_source(text: str, relevance: Relevance) -> SparseSource | None:
     nonce = secrets.token_hex(6)
     while nonce in text:
         nonce = secrets.token_hex(6)
-    shaper = _Shaper(lines, relevance, f"__sparse_{nonce}_")
+    shaper = _Shaper(text, lines, relevance, f"__sparse_{nonce}_")
     shaper.shape(tree.body, 0, _Scope(set(), set()), top=True)
     if not shaper.replaced:
         return None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import libcst as cst
 import pytest
 
@@ -10,6 +12,7 @@ from codemods.sparse import (
     FULL_PARSE_ENV,
     Relevance,
     SparseSource,
+    _hit_lines,
     full_parse_forced,
     sparse_source,
 )
@@ -279,3 +282,19 @@ def test_restore_refuses_a_placeholder_whose_indentation_changed() -> None:
     result = _shape(CLASS)
     nested = next(m for m, _ in result.regions if m.startswith("    "))
     assert result.restore(result.text.replace(nested, nested[4:])) is None
+
+
+def test_hit_lines_are_the_lines_holding_a_substring() -> None:
+    rng = random.Random(7)
+    for _ in range(2000):
+        pieces = ["ab", "a", "b", "\n", "x", "ba"]
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
+        subs = rng.sample(["ab", "b", "xa", "bx", "a"], 2)
+        lines = text.split("\n")
+        want = [n for n, line in enumerate(lines, 1) if any(s in line for s in subs)]
+        assert _hit_lines(text, subs) == want, (text, subs)
+
+
+def test_a_relevance_substring_spanning_lines_is_refused() -> None:
+    with pytest.raises(ValueError, match="one line"):
+        Relevance.of(["a\nb"], [])
