@@ -10,6 +10,9 @@ nothing when only LibCST's empty default exists, and behave exactly as LibCST's 
 
 from __future__ import annotations
 
+import ast
+import inspect
+import textwrap
 from collections.abc import Callable
 from typing import Any
 
@@ -121,6 +124,33 @@ class FastVisitor(_Dispatch, cst.CSTVisitor):
         if fn is not None:
             fn(self, original_node)
 
+    def walk(self, node: cst.CSTNode) -> None:
+        """`node.visit(self)` without the copy: LibCST's visit rebuilds every node it
+        passes, even for a visitor that changes nothing. The same visit and leave hooks
+        are called in the same order; attribute hooks are not, so a class defining one
+        (or a node type whose child order is unknown) gets LibCST's visit."""
+        if self._tables.attribute_hooks:
+            node.visit(self)
+            return
+        self._walk(node)
+
+    def _walk(self, node: cst.CSTNode) -> None:
+        fields = _CHILD_FIELDS.get(type(node), _MISSING)
+        if fields is _MISSING:
+            fields = _CHILD_FIELDS[type(node)] = _child_fields(type(node))
+        if fields is None:
+            node.visit(self)  # the order is unknown: LibCST's own visit
+            return
+        if self.on_visit(node):
+            for name in fields:  # type: ignore[union-attr]
+                value = getattr(node, name)
+                if isinstance(value, cst.CSTNode):
+                    self._walk(value)
+                elif type(value) is tuple or type(value) is list:
+                    for child in value:
+                        self._walk(child)
+        self.on_leave(node)
+
 
 class FastTransformer(_Dispatch, cst.CSTTransformer):
     def on_leave(  # type: ignore[override]
@@ -130,3 +160,61 @@ class FastTransformer(_Dispatch, cst.CSTTransformer):
         if fn is None:
             return updated_node
         return fn(self, original_node, updated_node)  # type: ignore[no-any-return]
+
+
+# ------------------------------------------------------------ child order ----
+# Helpers LibCST's `_visit_and_replace_children` calls with (parent, field name, ...).
+_VISIT_HELPERS = frozenset(
+    (
+        "visit_required",
+        "visit_optional",
+        "visit_sentinel",
+        "visit_sequence",
+        "visit_body_sequence",
+        "visit_iterable",
+        "visit_body_iterable",
+    )
+)
+_CHILD_FIELDS: dict[type, tuple[str, ...] | None] = {}
+
+
+def _child_fields(kind: type) -> tuple[str, ...] | None:
+    """The fields `kind` visits, in LibCST's order, read once from the source of its
+    `_visit_and_replace_children`, whose helper calls name each field in visiting
+    order (a field that is None or a sentinel is skipped by the walk, as by LibCST).
+    None when the source cannot be read that way."""
+    try:
+        method = kind._visit_and_replace_children  # type: ignore[attr-defined]
+        tree = ast.parse(textwrap.dedent(inspect.getsource(method)))
+    except (OSError, TypeError, SyntaxError, AttributeError):
+        return None
+    calls = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in _VISIT_HELPERS
+    ]
+    if any(_visits_otherwise(node) for node in ast.walk(tree)):
+        return None
+    calls.sort(key=lambda c: (c.lineno, c.col_offset))
+    fields: list[str] = []
+    for call in calls:
+        if len(call.args) < 2 or not isinstance(call.args[1], ast.Constant):
+            return None
+        name = call.args[1].value
+        if not isinstance(name, str):
+            return None
+        if name not in fields:
+            fields.append(name)
+    return tuple(fields)
+
+
+def _visits_otherwise(node: ast.AST) -> bool:
+    """A call that could visit children some way the field list would not show."""
+    if not isinstance(node, ast.Call):
+        return False
+    func = node.func
+    if isinstance(func, ast.Attribute):
+        return func.attr.startswith("visit") or func.attr.startswith("_visit")
+    return isinstance(func, ast.Name) and "visit" in func.id and func.id not in _VISIT_HELPERS

@@ -63,28 +63,28 @@ class _NameUses(FastVisitor):
         return False
 
     def visit_Attribute(self, node: cst.Attribute) -> bool:
-        node.value.visit(self)  # `.attr` names a member, not a local
+        self.walk(node.value)  # `.attr` names a member, not a local
         return False
 
     def visit_Arg(self, node: cst.Arg) -> bool:
-        node.value.visit(self)  # `keyword=` is not a reference
+        self.walk(node.value)  # `keyword=` is not a reference
         return False
 
     def visit_Param(self, node: cst.Param) -> bool:
         for child in (node.annotation, node.default):
             if child is not None:
-                child.visit(self)
+                self.walk(child)
         return False
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         for part in (*node.decorators, node.params, node.returns, node.body):
             if part is not None:
-                part.visit(self)
+                self.walk(part)
         return False
 
     def visit_ClassDef(self, node: cst.ClassDef) -> bool:
         for part in (*node.decorators, *node.bases, *node.keywords, node.body):
-            part.visit(self)
+            self.walk(part)
         return False
 
     def visit_Name(self, node: cst.Name) -> None:
@@ -107,7 +107,7 @@ class _NameUses(FastVisitor):
             except cst.ParserSyntaxError:
                 return
             self._string = node
-            expr.visit(self)
+            self.walk(expr)
             self._string = None
 
     def visit_Assign(self, node: cst.Assign) -> None:
@@ -136,7 +136,7 @@ def name_uses(node: cst.CSTNode) -> dict[str, list[cst.CSTNode]]:
     `__all__` uses (re-exports) its name.
     """
     finder = _NameUses()
-    node.visit(finder)
+    finder.walk(node)
     return finder.uses
 
 

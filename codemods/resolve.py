@@ -140,7 +140,7 @@ class Resolver:
         self.name_counts: Counter[str] = Counter()
 
     def run(self, module: cst.Module) -> Resolver:
-        module.visit(_Collector(self))
+        _Collector(self).walk(module)
         return self
 
     @property

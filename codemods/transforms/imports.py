@@ -139,7 +139,7 @@ class _ModuleUses(FastVisitor):
         return True
 
     def visit_Arg(self, node: cst.Arg) -> bool:
-        node.value.visit(self)
+        self.walk(node.value)
         return False
 
     def visit_Name(self, node: cst.Name) -> None:
@@ -390,7 +390,7 @@ class ImportsCodemod(StageCodemod):
         """`from pkg import legacy_mod [as X]` / `import legacy.mod as X` -> the shim module."""
         local = alias_local_name(alias)
         uses = _ModuleUses(local)
-        self._scopes[-1].visit(uses)
+        uses.walk(self._scopes[-1])
         symbols = [self._symbol(legacy, a) for a in uses.attrs]
         unknown = sorted({a for a, s in zip(uses.attrs, symbols, strict=True) if s is None})
         shims = {_split(s.shim)[0] for s in symbols if s is not None}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import libcst as cst
 import pytest
 
@@ -143,3 +145,139 @@ def test_a_visitor_without_attribute_hooks_skips_their_lookup() -> None:
     recorder = _FastVisitor()
     module.visit(recorder)
     assert any(key[2] == "args" for key in recorder._hooks)  # looked up where defined
+
+
+# ------------------------------------------------------------------- walk ----
+_REPO = Path(__file__).resolve().parents[2]
+# Shapes whose children LibCST visits conditionally or in an unusual order.
+_ODD_SHAPES = """\
+from . import *
+from .a import (b as c, d)
+x = f"{value!r:>{width}} {other=}"
+@decorate(1)
+class C(Base, metaclass=M):
+    async def m(self, /, a: int = 1, *args: str, k, **kw) -> None:
+        async with a as b, c:
+            [y async for y in z if y]
+        match p:
+            case {"k": v, **rest} if v: pass
+            case [1, *others] | C(a=1): pass
+        try:
+            pass
+        except* E as e:
+            raise X from e
+        finally:
+            del a[1:2, ::3], b
+lambda q=1: (yield)
+if (n := 10) > 5: global g
+"""
+
+
+def _walk_sources() -> list[str | bytes]:
+    files = sorted((_REPO / "tests" / "golden").glob("*/input/**/*.py"))
+    files += sorted((_REPO / "codemods" / "demo_app").rglob("*.py"))
+    files += [_REPO / "codemods" / "transforms" / "calls.py"]
+    return [_ODD_SHAPES, *(f.read_bytes() for f in files)]  # LibCST decodes, as in a run
+
+
+class _EveryNode:
+    """Notes every visit and leave, and skips the children of each function body."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[tuple[str, str, int]] = []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        self.seen.append(("visit", type(node).__name__, id(node)))
+        return not isinstance(node, cst.IndentedBlock) or len(self.seen) % 3 != 0
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        self.seen.append(("leave", type(original_node).__name__, id(original_node)))
+
+
+class _LibcstEvery(_EveryNode, cst.CSTVisitor):
+    pass
+
+
+class _WalkEvery(_EveryNode, FastVisitor):
+    pass
+
+
+def test_walk_visits_every_node_in_libcsts_order() -> None:
+    kinds: set[str] = set()
+    for source in _walk_sources():
+        try:
+            module = cst.parse_module(source)
+        except cst.ParserSyntaxError:
+            continue  # the golden inputs hold a broken file on purpose
+        slow, fast = _LibcstEvery(), _WalkEvery()
+        module.visit(slow)
+        fast.walk(module)
+        assert fast.seen == slow.seen
+        kinds.update(kind for _, kind, _ in fast.seen)
+    assert {"FormattedStringExpression", "MatchMapping", "ImportStar", "Lambda"} <= kinds
+    assert len(kinds) > 100
+
+
+def test_walk_calls_the_hooks_libcst_calls() -> None:
+    module = cst.parse_module(SOURCE)
+    slow, fast = _LibcstVisitor(), _NoAttributeRecorder()
+    module.visit(slow)
+    fast.walk(module)
+    assert fast.calls == [c for c in slow.calls if not c.endswith("_args")]
+    assert fast.calls == ["visit_FunctionDef", "leave_FunctionDef", "visit_Call f"]
+
+
+class _NoAttributeRecorder(FastVisitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[str] = []
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        self.calls.append("visit_FunctionDef")
+        return False
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self.calls.append("leave_FunctionDef")
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self.calls.append(f"visit_Call {cst.Module([]).code_for_node(node.func)}")
+
+
+def test_walk_with_attribute_hooks_falls_back_to_libcsts_visit() -> None:
+    module = cst.parse_module(SOURCE)
+    slow, fast = _LibcstVisitor(), _FastVisitor()
+    module.visit(slow)
+    fast.walk(module)
+    assert fast.calls == slow.calls
+    assert "visit_Call_args" in fast.calls
+
+
+def test_walk_falls_back_where_a_nodes_child_order_is_unknown(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import codemods.dispatch as dispatch
+
+    monkeypatch.setattr(dispatch, "_CHILD_FIELDS", {})
+    real = dispatch._child_fields
+    monkeypatch.setattr(
+        dispatch, "_child_fields", lambda kind: None if kind is cst.Call else real(kind)
+    )
+    module = cst.parse_module(_ODD_SHAPES + SOURCE)
+    slow, fast = _LibcstEvery(), _WalkEvery()
+    module.visit(slow)
+    fast.walk(module)
+    assert fast.seen == slow.seen
+    assert dispatch._CHILD_FIELDS[cst.Call] is None
+
+
+def test_child_order_is_read_for_every_libcst_node_type() -> None:
+    import codemods.dispatch as dispatch
+
+    def subclasses(kind: type) -> set[type]:
+        found = set(kind.__subclasses__())
+        return found.union(*(subclasses(k) for k in found)) if found else found
+
+    unknown = [k.__name__ for k in subclasses(cst.CSTNode) if dispatch._child_fields(k) is None]
+    assert unknown == []
+    assert dispatch._child_fields(cst.Module) == ("header", "body", "footer")
