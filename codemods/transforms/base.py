@@ -62,6 +62,7 @@ class StageCodemod(FastTransformer):
         self._finder_asked = False
         self._text: TreeText | None = None  # of the visited tree, once a finder needs it
         self._passed: set[int] = set()  # ids of the statement lines left unvisited
+        self._changed = False  # some hook returned other than the node it was given
 
     def statement_tokens(self) -> Iterable[str] | None:
         """Strings one of which is in the text (comment lines included) of every statement
@@ -100,8 +101,15 @@ class StageCodemod(FastTransformer):
         if self._passed and id(original_node) in self._passed:
             return updated_node
         result = super().on_leave(original_node, updated_node)
-        if original_node is self._root and self.site_nodes:
-            self.place_sites([])
+        if result is not updated_node:
+            self._changed = True
+        if original_node is self._root:
+            if self.site_nodes:
+                self.place_sites([])
+            if not self._changed:
+                # LibCST rebuilt every node visited; giving back the very tree read lets
+                # the next stage reuse what was computed for it (its text, positions).
+                return original_node
         return result
 
     def positions(self, nodes: list[cst.CSTNode]) -> dict[int, tuple[int, int]]:

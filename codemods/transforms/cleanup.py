@@ -164,12 +164,16 @@ class CleanupCodemod(StageCodemod):
 
     # ------------------------------------------------------------ blocks ----
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        if not self._emptied:  # the node as given: an untouched tree stays the same object
+            return updated_node
         body, spill = self._drop_emptied(updated_node.body)
         return updated_node.with_changes(body=body, footer=[*spill, *updated_node.footer])
 
     def leave_IndentedBlock(
         self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
     ) -> cst.IndentedBlock:
+        if not self._emptied:
+            return updated_node
         body, spill = self._drop_emptied(updated_node.body)
         if not body:
             body = [cst.SimpleStatementLine(body=[cst.Pass()], leading_lines=spill)]

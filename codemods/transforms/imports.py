@@ -529,12 +529,16 @@ class ImportsCodemod(StageCodemod):
 
     # ------------------------------------------------------------ blocks ----
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        if not self._generated:  # the node as given: an untouched tree stays the same object
+            return updated_node
         body, spill = self._merge_block(updated_node.body)
         return updated_node.with_changes(body=body, footer=[*spill, *updated_node.footer])
 
     def leave_IndentedBlock(
         self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
     ) -> cst.IndentedBlock:
+        if not self._generated:
+            return updated_node
         body, spill = self._merge_block(updated_node.body)
         return updated_node.with_changes(body=body, footer=[*spill, *updated_node.footer])
 
