@@ -19,7 +19,7 @@ from libcst.metadata import MetadataWrapper
 
 from codemods.dispatch import FastTransformer
 from codemods.report import AUTO, MANUAL, Site
-from codemods.transforms.positions import TreeText, node_positions, tree_text
+from codemods.transforms.positions import SPANNED, TreeText, node_positions, tree_text
 
 if TYPE_CHECKING:
     from codemods.plan import Plan
@@ -66,21 +66,23 @@ class StageCodemod(FastTransformer):
 
     def statement_tokens(self) -> Iterable[str] | None:
         """Strings one of which is in the text (comment lines included) of every statement
-        line this stage may rewrite or report: a line holding none is not visited.
-        None: visit every line."""
+        this stage may rewrite or report: a statement line, or a whole compound statement
+        (decorators and body included), holding none is not visited, so hooks on a
+        compound statement must matter only for what is inside it.
+        None: visit everything."""
         return None
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         # The first node visited is the tree positions refer to, whatever visit_Module does.
         if self._root is None and isinstance(node, cst.Module):
             self._root = node
-        elif type(node) is cst.SimpleStatementLine and self._passes_over(node):
+        elif type(node) in SPANNED and self._passes_over(node):
             return False
         return super().on_visit(node)
 
-    def _passes_over(self, line: cst.SimpleStatementLine) -> bool:
-        """Whether to leave a statement line unvisited: no hook would act in it. Its
-        leave hooks are skipped too, so a stage's visit/leave bookkeeping stays paired."""
+    def _passes_over(self, line: cst.CSTNode) -> bool:
+        """Whether to leave a statement unvisited: no hook would act in it. Its leave
+        hooks are skipped too, so a stage's visit/leave bookkeeping stays paired."""
         if not self._finder_asked:
             self._finder_asked = True
             tokens = self.statement_tokens()

@@ -61,10 +61,28 @@ class _Wanted(PlainCodegen):
         return NO_CONTEXT
 
 
+# Statements whose span TreeText records: lines and compound statements (not their
+# clauses: `else`, `except` and the like go with their statement).
+SPANNED = frozenset(
+    (
+        cst.SimpleStatementLine,
+        cst.FunctionDef,
+        cst.ClassDef,
+        cst.If,
+        cst.For,
+        cst.While,
+        cst.With,
+        cst.Try,
+        cst.TryStar,
+        cst.Match,
+    )
+)
+
+
 @dataclass
 class _Every(PlainCodegen):
-    """Notes where every node starts, and where each statement line starts (its comment
-    lines included) and ends, as token indexes."""
+    """Notes where every node starts, and where each statement starts (its comment lines
+    and decorators included) and ends, as token indexes."""
 
     starts: dict[int, int] = field(default_factory=dict)
     links: list[tuple[int, int]] = field(default_factory=list)
@@ -73,11 +91,11 @@ class _Every(PlainCodegen):
 
     def before_codegen(self, node: cst.CSTNode) -> None:
         self.starts[id(node)] = len(self.tokens)
-        if type(node) is cst.SimpleStatementLine:
+        if type(node) in SPANNED:
             self.line_starts[id(node)] = len(self.tokens)
 
     def after_codegen(self, node: cst.CSTNode) -> None:
-        if type(node) is cst.SimpleStatementLine:
+        if type(node) in SPANNED:
             self.line_ends[id(node)] = len(self.tokens)
 
     def record_syntactic_position(  # type: ignore[override]
@@ -113,13 +131,13 @@ def _state(module: cst.Module, kind: type[_P], indent: Sequence[str] = (), **kw:
 
 @dataclass(frozen=True)
 class TreeText:
-    """A tree's code, where each of its nodes starts, and each statement line's span
-    (from its leading comment lines to its newline)."""
+    """A tree's code, where each of its nodes starts, and each statement's span (from
+    its leading comment lines to its last newline; see SPANNED)."""
 
     code: str
     starts: dict[int, int]  # node id -> token index
     offsets: list[int]  # token index -> character offset
-    line_spans: dict[int, tuple[int, int]]  # SimpleStatementLine id -> (start, end) chars
+    line_spans: dict[int, tuple[int, int]]  # statement id -> (start, end) chars
 
     def start(self, node: cst.CSTNode) -> int | None:
         """Character offset where `node` starts (None: not in this tree)."""

@@ -45,7 +45,7 @@ class _ProbeAll(_Probe):
     tokens = None
 
 
-def _run(probe: type[_Probe]) -> tuple[_Probe, str]:
+def _run(probe: type[_Probe], source: str = SOURCE) -> tuple[_Probe, str]:
     ctx = FileContext("m.py", "m", load_plan(), "probe")
     seen: list[_Probe] = []
 
@@ -54,7 +54,7 @@ def _run(probe: type[_Probe]) -> tuple[_Probe, str]:
             super().__init__(ctx)
             seen.append(self)
 
-    out = run_codemod(cst.parse_module(SOURCE), Recorded, ctx)
+    out = run_codemod(cst.parse_module(source), Recorded, ctx)
     return seen[0], out.code
 
 
@@ -73,3 +73,40 @@ def test_without_tokens_every_line_is_visited() -> None:
     assert probe.names == ["a", "b", "legacy", "a", "c", "f", "d", "e", "legacy", "e"]
     assert probe.left == 5
     assert code.count("# seen") == 5
+
+
+COMPOUND = (
+    "class Plain:\n    def m(self, x):\n        if x:\n            return x\n\n\n"
+    "@legacy\ndef decorated(p):\n    return p\n\n\n"
+    "for i in range(3):\n    print(i)\n# legacy: the comment above the `with`\n"
+    "with open(f) as g:\n    pass\n"
+)
+
+
+class _CompoundProbe(_Probe):
+    """Also counts the function and class definitions it visits and leaves."""
+
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__(ctx)
+        self.defs: list[str] = []
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.defs.append(f"visit {node.name.value}")
+
+    def leave_FunctionDef(
+        self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
+    ) -> cst.FunctionDef:
+        self.defs.append(f"leave {original_node.name.value}")
+        return updated_node
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.defs.append(f"visit {node.name.value}")
+
+
+def test_compound_statements_without_a_token_are_neither_visited_nor_left() -> None:
+    probe, code = _run(_CompoundProbe, COMPOUND)
+    # `class Plain` and the `for` loop name no token; a decorator and a comment line do.
+    assert probe.defs == ["visit decorated", "leave decorated"]
+    assert "Plain" not in probe.names and "i" not in probe.names
+    assert probe.names[:2] == ["legacy", "decorated"] and "g" in probe.names
+    assert code == COMPOUND  # no statement line inside them names a token either
