@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from codemods.cache import ResultCache, cache_key
+from codemods.collector import fewer_collections
 from codemods.discover import discover
 from codemods.jobs import Job, Outcome, Work
 from codemods.lock import LockError, run_lock
@@ -419,9 +420,10 @@ def _run(
         loaded = (_load_codemods(chosen), _load_codemods(prerequisites)) if misses else ([], [])
         work = Work(plan, project, mode, *loaded)
         try:
-            fresh = map_jobs(
-                _process, work, misses, jobs, weight=lambda job: job.size, progress=progress
-            )
+            with fewer_collections():
+                fresh = map_jobs(
+                    _process, work, misses, jobs, weight=lambda job: job.size, progress=progress
+                )
         except BrokenProcessPool:
             raise EngineError(
                 "a worker process died (killed by the system, e.g. out of memory, or crashed "
