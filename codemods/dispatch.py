@@ -56,6 +56,20 @@ class _Tables:
         self.attribute_hooks = not _ATTRIBUTE_HOOKS or any(
             _hook(cls, name) is not None for name in _ATTRIBUTE_HOOKS
         )
+        # Whether on_visit/on_leave are the fast visitor's own, so a walk may call the
+        # hooks directly; per node type: (child fields, visit hook, leave hook).
+        self.plain_entry_points = getattr(cls, "on_visit", None) is _Dispatch.on_visit and (
+            getattr(cls, "on_leave", None) is FastVisitor.on_leave
+        )
+        self.steps: dict[type, tuple[tuple[str, ...] | None, _Hook, _Hook]] = {}
+
+    def step(self, kind: type) -> tuple[tuple[str, ...] | None, _Hook, _Hook]:
+        found = self.steps[kind] = (
+            _fields(kind),
+            self.resolve(("visit", kind, "")),
+            self.resolve(("leave", kind, "")),
+        )
+        return found
 
     def resolve(self, key: tuple[str, type, str]) -> _Hook:
         prefix, kind, attribute = key
@@ -131,25 +145,48 @@ class FastVisitor(_Dispatch, cst.CSTVisitor):
         (or a node type whose child order is unknown) gets LibCST's visit."""
         if self._tables.attribute_hooks:
             node.visit(self)
-            return
-        self._walk(node)
+        elif self._tables.plain_entry_points:
+            self._walk_hooks(node)
+        else:
+            self._walk(node)
 
     def _walk(self, node: cst.CSTNode) -> None:
-        fields = _CHILD_FIELDS.get(type(node), _MISSING)
-        if fields is _MISSING:
-            fields = _CHILD_FIELDS[type(node)] = _child_fields(type(node))
+        """Through on_visit/on_leave, for a class that overrides them."""
+        fields = _fields(type(node))
         if fields is None:
             node.visit(self)  # the order is unknown: LibCST's own visit
             return
         if self.on_visit(node):
-            for name in fields:  # type: ignore[union-attr]
+            for name in fields:
                 value = getattr(node, name)
-                if isinstance(value, cst.CSTNode):
-                    self._walk(value)
-                elif type(value) is tuple or type(value) is list:
+                kind = value.__class__
+                if kind is tuple or kind is list:
                     for child in value:
                         self._walk(child)
+                elif value is not None and kind is not cst.MaybeSentinel:
+                    self._walk(value)
         self.on_leave(node)
+
+    def _walk_hooks(self, node: cst.CSTNode) -> None:
+        """Straight to the hooks, each node type's resolved once per class."""
+        step = self._tables.steps.get(type(node))
+        if step is None:
+            step = self._tables.step(type(node))
+        fields, visit, leave = step
+        if fields is None:
+            node.visit(self)
+            return
+        if visit is None or visit(self, node) is not False:
+            for name in fields:
+                value = getattr(node, name)
+                kind = value.__class__
+                if kind is tuple or kind is list:
+                    for child in value:
+                        self._walk_hooks(child)
+                elif value is not None and kind is not cst.MaybeSentinel:
+                    self._walk_hooks(value)
+        if leave is not None:
+            leave(self, node)
 
 
 class FastTransformer(_Dispatch, cst.CSTTransformer):
@@ -176,6 +213,13 @@ _VISIT_HELPERS = frozenset(
     )
 )
 _CHILD_FIELDS: dict[type, tuple[str, ...] | None] = {}
+
+
+def _fields(kind: type) -> tuple[str, ...] | None:
+    fields = _CHILD_FIELDS.get(kind, _MISSING)
+    if fields is _MISSING:
+        fields = _CHILD_FIELDS[kind] = _child_fields(kind)
+    return fields  # type: ignore[return-value]
 
 
 def _child_fields(kind: type) -> tuple[str, ...] | None:

@@ -281,3 +281,52 @@ def test_child_order_is_read_for_every_libcst_node_type() -> None:
     unknown = [k.__name__ for k in subclasses(cst.CSTNode) if dispatch._child_fields(k) is None]
     assert unknown == []
     assert dispatch._child_fields(cst.Module) == ("header", "body", "footer")
+
+
+def _hook_recorder(base: type) -> type:
+    """A visitor with a visit and a leave hook for every LibCST node type, noting each
+    call; every third indented block's children are skipped."""
+
+    def subclasses(kind: type) -> set[type]:
+        found = set(kind.__subclasses__())
+        return found.union(*(subclasses(k) for k in found)) if found else found
+
+    def visit(name: str):  # type: ignore[no-untyped-def]
+        def hook(self, node):  # type: ignore[no-untyped-def]
+            self.seen.append(("visit", name, id(node)))
+            return name != "IndentedBlock" or len(self.seen) % 3 != 0
+
+        return hook
+
+    def leave(name: str):  # type: ignore[no-untyped-def]
+        def hook(self, node, *updated):  # type: ignore[no-untyped-def]
+            self.seen.append(("leave", name, id(node)))
+            return updated[0] if updated else None
+
+        return hook
+
+    def init(self) -> None:  # type: ignore[no-untyped-def]
+        base.__init__(self)
+        self.seen = []
+
+    methods: dict[str, object] = {"__init__": init}
+    for kind in subclasses(cst.CSTNode):
+        methods[f"visit_{kind.__name__}"] = visit(kind.__name__)
+        methods[f"leave_{kind.__name__}"] = leave(kind.__name__)
+    return type(f"Every{base.__name__}", (base,), methods)
+
+
+def test_walk_calls_every_hook_in_libcsts_order() -> None:
+    slow_kind, fast_kind = _hook_recorder(cst.CSTVisitor), _hook_recorder(FastVisitor)
+    calls = 0
+    for source in _walk_sources():
+        try:
+            module = cst.parse_module(source)
+        except cst.ParserSyntaxError:
+            continue
+        slow, fast = slow_kind(), fast_kind()
+        module.visit(slow)
+        fast.walk(module)
+        assert fast.seen == slow.seen
+        calls += len(fast.seen)
+    assert calls > 10_000
