@@ -18,7 +18,7 @@ from typing import Any
 
 import libcst as cst
 
-__all__ = ["FastTransformer", "FastVisitor"]
+__all__ = ["FastTransformer", "FastVisitor", "child_fields"]
 
 _Hook = Callable[..., Any] | None
 try:
@@ -65,7 +65,7 @@ class _Tables:
 
     def step(self, kind: type) -> tuple[tuple[str, ...] | None, _Hook, _Hook]:
         found = self.steps[kind] = (
-            _fields(kind),
+            child_fields(kind),
             self.resolve(("visit", kind, "")),
             self.resolve(("leave", kind, "")),
         )
@@ -152,7 +152,7 @@ class FastVisitor(_Dispatch, cst.CSTVisitor):
 
     def _walk(self, node: cst.CSTNode) -> None:
         """Through on_visit/on_leave, for a class that overrides them."""
-        fields = _fields(type(node))
+        fields = child_fields(type(node))
         if fields is None:
             node.visit(self)  # the order is unknown: LibCST's own visit
             return
@@ -215,7 +215,8 @@ _VISIT_HELPERS = frozenset(
 _CHILD_FIELDS: dict[type, tuple[str, ...] | None] = {}
 
 
-def _fields(kind: type) -> tuple[str, ...] | None:
+def child_fields(kind: type) -> tuple[str, ...] | None:
+    """The fields LibCST visits for `kind`, in its order (None: unknown)."""
     fields = _CHILD_FIELDS.get(kind, _MISSING)
     if fields is _MISSING:
         fields = _CHILD_FIELDS[kind] = _child_fields(kind)

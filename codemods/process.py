@@ -94,7 +94,7 @@ def _process_text(
             for name, codemod in work.stages:
                 current_stage = name
                 c = ctx(name)
-                original.visit(codemod(c))
+                codemod(c).read_sites(module)
                 out.sites.extend(c.sites)
             return _mapped(out, sparse)
         for name, codemod in work.prerequisites:
