@@ -18,7 +18,7 @@ from typing import Any
 
 import libcst as cst
 
-__all__ = ["FastTransformer", "FastVisitor", "child_fields"]
+__all__ = ["FastTransformer", "FastVisitor", "child_fields", "read_tree"]
 
 _Hook = Callable[..., Any] | None
 try:
@@ -152,23 +152,14 @@ class FastVisitor(_Dispatch, cst.CSTVisitor):
 
     def _walk(self, node: cst.CSTNode) -> None:
         """Through on_visit/on_leave, for a class that overrides them."""
-        fields = child_fields(type(node))
-        if fields is None:
-            node.visit(self)  # the order is unknown: LibCST's own visit
-            return
-        if self.on_visit(node):
-            for name in fields:
-                value = getattr(node, name)
-                kind = value.__class__
-                if kind is tuple or kind is list:
-                    for child in value:
-                        self._walk(child)
-                elif value is not None and kind is not cst.MaybeSentinel:
-                    self._walk(value)
-        self.on_leave(node)
+        read_tree(node, self.on_visit, self.on_leave, self._visit_whole)
+
+    def _visit_whole(self, node: cst.CSTNode) -> None:
+        node.visit(self)
 
     def _walk_hooks(self, node: cst.CSTNode) -> None:
-        """Straight to the hooks, each node type's resolved once per class."""
+        """read_tree, straight to the hooks, each node type's resolved once per class
+        (written out: it runs for every node a stage's resolver reads)."""
         step = self._tables.steps.get(type(node))
         if step is None:
             step = self._tables.step(type(node))
@@ -213,6 +204,31 @@ _VISIT_HELPERS = frozenset(
     )
 )
 _CHILD_FIELDS: dict[type, tuple[str, ...] | None] = {}
+
+
+def read_tree(
+    node: cst.CSTNode,
+    enter: Callable[[cst.CSTNode], bool],
+    leave: Callable[[cst.CSTNode], object],
+    whole: Callable[[cst.CSTNode], object],
+) -> None:
+    """Call enter(n) for each node in LibCST's visiting order, its children only if that
+    returned true, then leave(n); copies nothing. `whole` gets a node whose children's
+    order is unknown, to visit with LibCST."""
+    fields = child_fields(type(node))
+    if fields is None:
+        whole(node)
+        return
+    if enter(node):
+        for name in fields:
+            value = getattr(node, name)
+            kind = value.__class__
+            if kind is tuple or kind is list:
+                for child in value:
+                    read_tree(child, enter, leave, whole)
+            elif value is not None and kind is not cst.MaybeSentinel:
+                read_tree(value, enter, leave, whole)
+    leave(node)
 
 
 def child_fields(kind: type) -> tuple[str, ...] | None:

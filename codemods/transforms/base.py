@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, ClassVar
 import libcst as cst
 from libcst.metadata import MetadataWrapper
 
-from codemods.dispatch import FastTransformer, child_fields
+from codemods.dispatch import FastTransformer, read_tree
 from codemods.report import AUTO, MANUAL, Site
 from codemods.transforms.positions import SPANNED, TreeText, node_positions, tree_text
 
@@ -118,23 +118,13 @@ class StageCodemod(FastTransformer):
         """Record the sites of `module` without building its rewritten tree (scan):
         the same hooks in the same order as a visit, each leave hook given the node
         as read, so no node is copied; what the hooks return is dropped."""
-        self._read(module)
+        read_tree(module, self.on_visit, self._leave_as_read, self._visit_whole)
 
-    def _read(self, node: cst.CSTNode) -> None:
-        fields = child_fields(type(node))
-        if fields is None:
-            node.visit(self)  # the child order is unknown: LibCST's own visit
-            return
-        if self.on_visit(node):
-            for name in fields:
-                value = getattr(node, name)
-                kind = value.__class__
-                if kind is tuple or kind is list:
-                    for child in value:
-                        self._read(child)
-                elif value is not None and kind is not cst.MaybeSentinel:
-                    self._read(value)
+    def _leave_as_read(self, node: cst.CSTNode) -> None:
         self.on_leave(node, node)
+
+    def _visit_whole(self, node: cst.CSTNode) -> None:
+        node.visit(self)
 
     def positions(self, nodes: list[cst.CSTNode]) -> dict[int, tuple[int, int]]:
         """1-based (line, column) by node id of nodes of the visited tree (absent: a node
