@@ -9,6 +9,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from codemods.signals import signals_held
+
 __all__ = ["LOCK_NAME", "LockError", "RunLockedError", "run_lock"]
 
 LOCK_NAME = ".emitter-migrate.lock"
@@ -42,10 +44,12 @@ def run_lock(root: Path) -> Iterator[None]:
         os.write(fd, f"{os.getpid()} {time.strftime('%Y-%m-%dT%H:%M:%S%z')}\n".encode())
         yield
     finally:
-        # Unlink while still locked, so no one can lock this inode after we let go.
-        with contextlib.suppress(OSError):
-            os.unlink(lock_path)
-        os.close(fd)
+        # Held signals: a Ctrl-C now must not leave the lock file behind. Unlink while
+        # still locked, so no one can lock this inode after we let go.
+        with signals_held():
+            with contextlib.suppress(OSError):
+                os.unlink(lock_path)
+            os.close(fd)
 
 
 def _acquire(lock_path: Path) -> int:

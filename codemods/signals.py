@@ -1,4 +1,4 @@
-"""Make SIGTERM unwind a run like Ctrl-C does; keep pool workers out of it."""
+"""Make SIGTERM unwind a run like Ctrl-C does, once; keep pool workers out of it."""
 
 from __future__ import annotations
 
@@ -8,7 +8,13 @@ import threading
 from collections.abc import Iterator
 from types import FrameType
 
-__all__ = ["Terminated", "deferred_signals", "graceful_signals", "ignore_signals_in_worker"]
+__all__ = [
+    "Terminated",
+    "deferred_signals",
+    "graceful_signals",
+    "ignore_signals_in_worker",
+    "signals_held",
+]
 
 _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
@@ -21,25 +27,53 @@ class Terminated(KeyboardInterrupt):
         super().__init__(f"received {signal.Signals(signum).name}")
 
 
-def _raise_terminated(signum: int, _frame: FrameType | None) -> None:
-    raise Terminated(signum)
-
-
 @contextlib.contextmanager
 def graceful_signals() -> Iterator[None]:
-    """While active, SIGTERM raises Terminated (a KeyboardInterrupt) in the main thread.
+    """While active, the first SIGTERM raises Terminated and the first SIGINT raises
+    KeyboardInterrupt (as Python's default does), in the main thread. Later ones are
+    ignored: the run is already unwinding (stopping workers, releasing the lock), and
+    a repeated Ctrl-C must not cut that cleanup short. A SIGINT the caller ignores
+    stays ignored.
 
     Off the main thread Python cannot install handlers, so this does nothing there.
     """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    stopping = False
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        nonlocal stopping
+        if stopping:
+            return
+        stopping = True
+        raise Terminated(signum) if signum == signal.SIGTERM else KeyboardInterrupt
+
+    previous = {signal.SIGTERM: signal.signal(signal.SIGTERM, stop)}
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        previous[signal.SIGINT] = signal.signal(signal.SIGINT, stop)
     try:
         yield
     finally:
-        # None means a handler installed outside Python; the default is the safe fallback.
-        signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
+        for signum, handler in previous.items():
+            # None means a handler installed outside Python; the default is the safe fallback.
+            signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
+
+
+@contextlib.contextmanager
+def signals_held() -> Iterator[None]:
+    """Hold SIGINT/SIGTERM (pthread_sigmask) until the block ends, so what it does is
+    never cut in half; one that arrived meanwhile is delivered at the end."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(
+        signal, "pthread_sigmask"
+    ):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, set(_STOP_SIGNALS))
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 @contextlib.contextmanager

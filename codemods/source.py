@@ -8,13 +8,12 @@ import errno
 import hashlib
 import os
 import re
-import signal
 import stat
 import tempfile
-import threading
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from codemods.signals import signals_held
 
 __all__ = [
     "SourceChangedError",
@@ -129,7 +128,7 @@ def write_atomic(src: SourceFile, new_text: str) -> None:
     data = encode_text(src, new_text)
     target = src.real_path
     folder = target.parent
-    with _signals_blocked():
+    with signals_held():
         try:
             fd, tmp_name = tempfile.mkstemp(
                 prefix=f".{target.name[:100]}.", suffix=TEMP_SUFFIX, dir=folder
@@ -357,19 +356,3 @@ def _fsync_directory(folder: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
-
-
-@contextlib.contextmanager
-def _signals_blocked() -> Iterator[None]:
-    """Hold SIGINT/SIGTERM until the block ends, so a write is never cut in half."""
-    if threading.current_thread() is not threading.main_thread() or not hasattr(
-        signal, "pthread_sigmask"
-    ):
-        yield
-        return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
-    try:
-        yield
-    finally:
-        # A signal that arrived meanwhile is delivered here, after the file is complete.
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)

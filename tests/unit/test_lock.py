@@ -191,3 +191,22 @@ def test_lock_file_that_keeps_being_replaced_gives_up(
     with pytest.raises(LockError) as info, run_lock(tmp_path):
         pytest.fail("no lock should be taken")
     assert "keeps being replaced" in str(info.value)
+
+
+def test_a_ctrl_c_during_the_release_still_removes_the_lock_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # CI caught a second Ctrl-C landing in the release and leaving the file behind.
+    real_unlink = os.unlink
+
+    def unlink_after_a_ctrl_c(path: str | os.PathLike[str]) -> None:
+        signal.raise_signal(signal.SIGINT)
+        for _ in range(10_000):  # bytecode for a Python-level handler to run in
+            pass
+        real_unlink(path)
+
+    monkeypatch.setattr(lock.os, "unlink", unlink_after_a_ctrl_c)
+    with pytest.raises(KeyboardInterrupt), run_lock(tmp_path):
+        pass
+    monkeypatch.undo()
+    assert not (tmp_path / LOCK_NAME).exists()

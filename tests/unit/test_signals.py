@@ -19,6 +19,7 @@ from codemods.signals import (
     deferred_signals,
     graceful_signals,
     ignore_signals_in_worker,
+    signals_held,
 )
 
 
@@ -175,3 +176,45 @@ def test_a_deferred_signal_with_an_ignoring_handler_stays_ignored() -> None:
         assert signal.getsignal(signal.SIGTERM) == signal.SIG_IGN
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def test_a_repeated_signal_while_unwinding_does_not_cut_the_cleanup_short() -> None:
+    cleanup: list[str] = []
+    with pytest.raises(KeyboardInterrupt) as info, graceful_signals():
+        try:
+            signal.raise_signal(signal.SIGINT)
+        finally:
+            signal.raise_signal(signal.SIGINT)  # an impatient second Ctrl-C
+            signal.raise_signal(signal.SIGTERM)
+            cleanup.append("finished")
+    assert cleanup == ["finished"]
+    assert not isinstance(info.value, Terminated)
+
+
+def test_the_first_sigterm_still_raises_terminated_and_handlers_come_back() -> None:
+    before = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    with pytest.raises(Terminated), graceful_signals():
+        signal.raise_signal(signal.SIGTERM)
+    assert {sig: signal.getsignal(sig) for sig in before} == before
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_a_sigint_the_caller_ignores_stays_ignored() -> None:
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        with graceful_signals():
+            assert signal.getsignal(signal.SIGINT) == signal.SIG_IGN
+            signal.raise_signal(signal.SIGINT)  # nothing happens
+        assert signal.getsignal(signal.SIGINT) == signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def test_a_signal_while_held_arrives_when_the_block_ends() -> None:
+    steps: list[str] = []
+    with pytest.raises(KeyboardInterrupt):
+        with signals_held():
+            signal.raise_signal(signal.SIGINT)
+            steps.append("the block went on")
+        steps.append("not reached")
+    assert steps == ["the block went on"]
