@@ -38,18 +38,23 @@ def run_lock(root: Path) -> Iterator[None]:
     never blocks a later run.
     """
     lock_path = Path(root) / LOCK_NAME
-    fd = _acquire(lock_path)
+    fd: int | None = None
     try:
+        # Signals held while taking the lock and while letting it go: a Ctrl-C then
+        # must not leave the file behind. One that arrives while taking it is
+        # delivered once `fd` is set, so the release below still runs.
+        with signals_held():
+            fd = _acquire(lock_path)
         os.ftruncate(fd, 0)
         os.write(fd, f"{os.getpid()} {time.strftime('%Y-%m-%dT%H:%M:%S%z')}\n".encode())
         yield
     finally:
-        # Held signals: a Ctrl-C now must not leave the lock file behind. Unlink while
-        # still locked, so no one can lock this inode after we let go.
-        with signals_held():
-            with contextlib.suppress(OSError):
-                os.unlink(lock_path)
-            os.close(fd)
+        if fd is not None:
+            with signals_held():
+                # Unlink while still locked, so no one can lock this inode after we let go.
+                with contextlib.suppress(OSError):
+                    os.unlink(lock_path)
+                os.close(fd)
 
 
 def _acquire(lock_path: Path) -> int:

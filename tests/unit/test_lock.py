@@ -210,3 +210,24 @@ def test_a_ctrl_c_during_the_release_still_removes_the_lock_file(
         pass
     monkeypatch.undo()
     assert not (tmp_path / LOCK_NAME).exists()
+
+
+def test_a_signal_while_taking_the_lock_still_removes_the_lock_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A later interrupt trial caught a SIGTERM landing while the lock was being taken.
+    real_flock = fcntl.flock
+
+    def flock_after_a_ctrl_c(fd: int, operation: int) -> None:
+        signal.raise_signal(signal.SIGINT)
+        for _ in range(10_000):  # bytecode for a Python-level handler to run in
+            pass
+        real_flock(fd, operation)
+
+    monkeypatch.setattr(lock.fcntl, "flock", flock_after_a_ctrl_c)
+    body: list[str] = []
+    with pytest.raises(KeyboardInterrupt), run_lock(tmp_path):
+        body.append("ran")
+    monkeypatch.undo()
+    assert body == []  # delivered before the body, once the lock was held
+    assert not (tmp_path / LOCK_NAME).exists()
