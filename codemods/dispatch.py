@@ -104,6 +104,10 @@ class _Dispatch:
         if not self._tables.attribute_hooks:
             self.on_visit_attribute = self.on_leave_attribute = _no_attribute_hook  # type: ignore[method-assign]
 
+    def _visit_whole(self, node: cst.CSTNode) -> None:
+        """LibCST's own visit of `node`: read_tree's fallback for an unknown child order."""
+        node.visit(self)  # type: ignore[arg-type]
+
     def _hook(self, key: tuple[str, type, str]) -> _Hook:
         fn = self._hooks.get(key, _MISSING)
         return self._tables.resolve(key) if fn is _MISSING else fn  # type: ignore[return-value]
@@ -153,9 +157,6 @@ class FastVisitor(_Dispatch, cst.CSTVisitor):
     def _walk(self, node: cst.CSTNode) -> None:
         """Through on_visit/on_leave, for a class that overrides them."""
         read_tree(node, self.on_visit, self.on_leave, self._visit_whole)
-
-    def _visit_whole(self, node: cst.CSTNode) -> None:
-        node.visit(self)
 
     def _walk_hooks(self, node: cst.CSTNode) -> None:
         """read_tree, straight to the hooks, each node type's resolved once per class
@@ -249,15 +250,16 @@ def _child_fields(kind: type) -> tuple[str, ...] | None:
         tree = ast.parse(textwrap.dedent(inspect.getsource(method)))
     except (OSError, TypeError, SyntaxError, AttributeError):
         return None
+    nodes = list(ast.walk(tree))
+    if any(_visits_otherwise(node) for node in nodes):
+        return None
     calls = [
         node
-        for node in ast.walk(tree)
+        for node in nodes
         if isinstance(node, ast.Call)
         and isinstance(node.func, ast.Name)
         and node.func.id in _VISIT_HELPERS
     ]
-    if any(_visits_otherwise(node) for node in ast.walk(tree)):
-        return None
     calls.sort(key=lambda c: (c.lineno, c.col_offset))
     fields: list[str] = []
     for call in calls:

@@ -85,9 +85,6 @@ def _process_text(
             job.rel, job.module, work.plan, stage, work.project, sites_only=work.mode == "scan"
         )
 
-    # Every stage that reads the original tree shares one wrapper, so metadata such as
-    # positions is computed once for them (run_codemod would build a wrapper per stage).
-    original = MetadataWrapper(module, unsafe_skip_copy=True)
     current_stage = ""
     try:
         if work.mode == "scan":
@@ -97,6 +94,9 @@ def _process_text(
                 codemod(c).read_sites(module)
                 out.sites.extend(c.sites)
             return _mapped(out, sparse)
+        # Every stage that reads the original tree shares one wrapper, so metadata such as
+        # positions is computed once for them (run_codemod would build a wrapper per stage).
+        original = MetadataWrapper(module, unsafe_skip_copy=True)
         for name, codemod in work.prerequisites:
             current_stage = name
             c = ctx(name)

@@ -7,6 +7,7 @@ import signal
 import threading
 from collections.abc import Iterator
 from types import FrameType
+from typing import Any
 
 __all__ = [
     "Terminated",
@@ -37,7 +38,7 @@ def graceful_signals() -> Iterator[None]:
 
     Off the main thread Python cannot install handlers, so this does nothing there.
     """
-    if threading.current_thread() is not threading.main_thread():
+    if _off_the_main_thread():
         yield
         return
     stopping = False
@@ -55,18 +56,14 @@ def graceful_signals() -> Iterator[None]:
     try:
         yield
     finally:
-        for signum, handler in previous.items():
-            # None means a handler installed outside Python; the default is the safe fallback.
-            signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
+        _restore(previous)
 
 
 @contextlib.contextmanager
 def signals_held() -> Iterator[None]:
     """Hold SIGINT/SIGTERM (pthread_sigmask) until the block ends, so what it does is
     never cut in half; one that arrived meanwhile is delivered at the end."""
-    if threading.current_thread() is not threading.main_thread() or not hasattr(
-        signal, "pthread_sigmask"
-    ):
+    if _off_the_main_thread() or not hasattr(signal, "pthread_sigmask"):
         yield
         return
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, set(_STOP_SIGNALS))
@@ -85,7 +82,7 @@ def deferred_signals() -> Iterator[None]:
     exception a handler raises inside one is printed as "Exception ignored" and lost,
     so the run would go on as if never told to stop. Main thread only, like handlers.
     """
-    if threading.current_thread() is not threading.main_thread():
+    if _off_the_main_thread():
         yield
         return
     noted: list[int] = []
@@ -97,10 +94,20 @@ def deferred_signals() -> Iterator[None]:
     try:
         yield
     finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
+        _restore(previous)
         if noted:
             _deliver(noted[0], previous[noted[0]])
+
+
+def _restore(previous: dict[int, Any]) -> None:
+    for signum, handler in previous.items():
+        # None means a handler installed outside Python; the default is the safe fallback.
+        signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
+
+
+def _off_the_main_thread() -> bool:
+    """Python installs signal handlers, and runs them, in the main thread only."""
+    return threading.current_thread() is not threading.main_thread()
 
 
 def _deliver(signum: int, handler: object) -> None:

@@ -80,7 +80,7 @@ class StageCodemod(FastTransformer):
             return False
         return super().on_visit(node)
 
-    def _passes_over(self, line: cst.CSTNode) -> bool:
+    def _passes_over(self, statement: cst.CSTNode) -> bool:
         """Whether to leave a statement unvisited: no hook would act in it. Its leave
         hooks are skipped too, so a stage's visit/leave bookkeeping stays paired."""
         if not self._finder_asked:
@@ -91,10 +91,10 @@ class StageCodemod(FastTransformer):
                 self._text = tree_text(self._root)
         if self._finder is None or self._text is None:
             return False
-        span = self._text.line_spans.get(id(line))
+        span = self._text.statement_spans.get(id(statement))
         if span is None or self._finder.search(self._text.code, *span):
             return False
-        self._passed.add(id(line))
+        self._passed.add(id(statement))
         return True
 
     def on_leave(
@@ -122,9 +122,6 @@ class StageCodemod(FastTransformer):
 
     def _leave_as_read(self, node: cst.CSTNode) -> None:
         self.on_leave(node, node)
-
-    def _visit_whole(self, node: cst.CSTNode) -> None:
-        node.visit(self)
 
     def positions(self, nodes: list[cst.CSTNode]) -> dict[int, tuple[int, int]]:
         """1-based (line, column) by node id of nodes of the visited tree (absent: a node

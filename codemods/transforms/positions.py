@@ -86,17 +86,17 @@ class _Every(PlainCodegen):
 
     starts: dict[int, int] = field(default_factory=dict)
     links: list[tuple[int, int]] = field(default_factory=list)
-    line_starts: dict[int, int] = field(default_factory=dict)
-    line_ends: dict[int, int] = field(default_factory=dict)
+    statement_starts: dict[int, int] = field(default_factory=dict)
+    statement_ends: dict[int, int] = field(default_factory=dict)
 
     def before_codegen(self, node: cst.CSTNode) -> None:
         self.starts[id(node)] = len(self.tokens)
         if type(node) in SPANNED:
-            self.line_starts[id(node)] = len(self.tokens)
+            self.statement_starts[id(node)] = len(self.tokens)
 
     def after_codegen(self, node: cst.CSTNode) -> None:
         if type(node) in SPANNED:
-            self.line_ends[id(node)] = len(self.tokens)
+            self.statement_ends[id(node)] = len(self.tokens)
 
     def record_syntactic_position(  # type: ignore[override]
         self, node: cst.CSTNode, **where: cst.CSTNode | None
@@ -137,7 +137,7 @@ class TreeText:
     code: str
     starts: dict[int, int]  # node id -> token index
     offsets: list[int]  # token index -> character offset
-    line_spans: dict[int, tuple[int, int]]  # statement id -> (start, end) chars
+    statement_spans: dict[int, tuple[int, int]]  # statement id -> (start, end) chars
 
     def start(self, node: cst.CSTNode) -> int | None:
         """Character offset where `node` starts (None: not in this tree)."""
@@ -156,7 +156,8 @@ def tree_text(module: cst.Module) -> TreeText:
         at = _char_offsets(state.tokens)
         last = len(at) - 1  # a module without a final newline pops the last line's
         spans = {
-            k: (at[state.line_starts[k]], at[min(i, last)]) for k, i in state.line_ends.items()
+            k: (at[state.statement_starts[k]], at[min(i, last)])
+            for k, i in state.statement_ends.items()
         }
         return TreeText("".join(state.tokens), state.starts, at, spans)
 

@@ -83,9 +83,9 @@ def test_a_statement_lines_span_covers_its_comment_lines_and_its_newline() -> No
     module = cst.parse_module(text)
     tree = tree_text(module)
     second, nested = module.body[1], module.body[2].body.body[0]  # type: ignore[attr-defined]
-    start, end = tree.line_spans[id(second)]
+    start, end = tree.statement_spans[id(second)]
     assert tree.code[start:end] == "\n# about y\ny = 2  # set\n"
-    start, end = tree.line_spans[id(nested)]
+    start, end = tree.statement_spans[id(nested)]
     assert tree.code[start:end] == "    z = 3\n"
     assert tree.code == text
 
@@ -93,7 +93,7 @@ def test_a_statement_lines_span_covers_its_comment_lines_and_its_newline() -> No
 def test_the_last_line_of_a_module_without_a_final_newline_has_a_span() -> None:
     module = cst.parse_module("x = 1\ny = 2")
     tree = tree_text(module)
-    start, end = tree.line_spans[id(module.body[1])]
+    start, end = tree.statement_spans[id(module.body[1])]
     assert tree.code[start:end] == "y = 2"
 
 
