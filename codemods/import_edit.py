@@ -156,10 +156,28 @@ def edit_lines(module: cst.Module, edit: LineEdit) -> cst.Module:
     return module.visit(_LineEditor(edit))
 
 
+# What can hold a statement line. Nothing else is visited: an expression or a line's own
+# parts cannot, and LibCST would rebuild every node it visits (and all of a module's
+# imports are edited with one pass per module path).
+_HOLDS_LINES = (
+    cst.Module,
+    cst.BaseCompoundStatement,
+    cst.BaseSuite,
+    cst.Else,
+    cst.ExceptHandler,
+    cst.ExceptStarHandler,
+    cst.Finally,
+    cst.MatchCase,
+)
+
+
 class _LineEditor(FastTransformer):
     def __init__(self, edit: LineEdit) -> None:
         super().__init__()
         self.edit = edit
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        return isinstance(node, _HOLDS_LINES) and super().on_visit(node)
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
         body, spill = self._edit_body(updated_node.body)

@@ -192,6 +192,77 @@ def test_removal_reaches_try_bodies_and_one_line_suites() -> None:
     )
 
 
+def test_removal_reaches_every_kind_of_block() -> None:
+    m = parse(
+        """
+        if a:
+            from m import A
+        elif b:
+            from m import A
+        else:
+            from m import A
+        for x in y:
+            from m import A
+        else:
+            from m import A
+        while c:
+            from m import A
+        with d:
+            from m import A
+        try:
+            from m import A
+        except* E:
+            from m import A
+        try:
+            from m import A
+        except E:
+            from m import A
+        else:
+            from m import A
+        finally:
+            from m import A
+        match v:
+            case 1:
+                from m import A
+        class K:
+            async def f(self):
+                def g():
+                    from m import A, B
+        """
+    )
+    out = reparses(remove_import_names(m, "m", {"A"}))
+    assert "import A" not in out
+    assert out.count("from m import B") == 1
+    assert out.count("pass") == 14  # one per emptied block
+
+
+def test_removal_rebuilds_only_what_holds_an_edited_line() -> None:
+    m = parse(
+        """
+        from m import A
+        total = compute(1, 2)
+        if ready(total):
+            from m import A, B
+            start(total)
+        """
+    )
+    out = remove_import_names(m, "m", {"A"})
+    assert out.code == code(
+        """
+        total = compute(1, 2)
+        if ready(total):
+            from m import B
+            start(total)
+        """
+    )
+    # Lines and expressions are handed back as they were, not copied.
+    line, branch = out.body
+    assert line is m.body[1]
+    assert isinstance(branch, cst.If) and isinstance(m.body[2], cst.If)
+    assert branch.test is m.body[2].test
+    assert branch.body.body[1] is m.body[2].body.body[1]
+
+
 def test_removal_of_aliased_module_import() -> None:
     m = parse("import m as X, os\nimport m\n")
     assert reparses(remove_import_names(m, "m", {"X"})) == "import os\nimport m\n"
