@@ -1,6 +1,6 @@
 """Where a cold run's time goes: the engine in one process, one core, no cache (issue 4).
 
-    python benchmarks/engine_phases.py scan|diff [--files 8000] [--seed 1]
+    python benchmarks/engine_phases.py scan|diff [--files 8000] [--seed 1] [--repo PATH]
 
 Runs every stage over the generated monorepo with `--jobs 1` semantics and times the
 engine's phases by wrapping the functions that do them. Each phase's time excludes the
@@ -75,8 +75,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("mode", choices=("scan", "diff"))
     parser.add_argument("--files", type=int, default=8000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repo", type=Path, help="an existing tree instead of the generated one")
     args = parser.parse_args(argv)
-    repo, _ = build_repo(args.files, args.seed)
+    repo = args.repo.resolve() if args.repo else build_repo(args.files, args.seed)[0]
     plan = load_plan()
     _patch()
     started = time.perf_counter()

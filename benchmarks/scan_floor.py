@@ -1,6 +1,6 @@
 """The least a cold `scan` must do on the generated monorepo, timed step by step (issue 4).
 
-    python benchmarks/scan_floor.py [--files 8000] [--seed 1] [--jobs 2] [--repeat 3]
+    python benchmarks/scan_floor.py [--files 8000] [--seed 1] [--repo PATH] [--jobs 2] [--repeat 3]
 
 A scan has to report what `run` would do, and `run` reports a candidate file that does
 not parse as a failed file with no sites. So even a scan with no LibCST and no analysis
@@ -103,13 +103,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--files", type=int, default=8000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repo", type=Path, help="an existing tree instead of the generated one")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args(argv)
-    repo, _ = build_repo(args.files, args.seed)
+    repo = args.repo.resolve() if args.repo else build_repo(args.files, args.seed)[0]
     tokens = sorted(load_plan().prefilter_tokens)
     _matcher = TokenMatcher(tokens)
-    print(f"repo: {repo} ({args.files} files), best of {args.repeat}, {os.cpu_count()} cores")
+    print(f"repo: {repo}, best of {args.repeat}, {os.cpu_count()} cores")
     grep = min(grep_floor(repo).wall for _ in range(args.repeat))
     print(f"grep -rlF of the plan's {len(tokens)} tokens: {grep:.2f} s")
     rows: dict[tuple[str, int], float] = {}
