@@ -30,6 +30,7 @@ from libcst.metadata import MetadataWrapper  # noqa: E402
 import codemods.engine as engine  # noqa: E402
 import codemods.import_edit as import_edit  # noqa: E402
 import codemods.process as process  # noqa: E402
+import codemods.transforms.cleanup as cleanup  # noqa: E402
 from codemods.plan import load_plan  # noqa: E402
 from codemods.resolve import Resolver  # noqa: E402
 
@@ -62,7 +63,10 @@ def _patch() -> None:
     cst.parse_module = _timed(cst.parse_module, "LibCST parse")
     cst.Module._codegen = _timed(cst.Module._codegen, "codegen of whole trees")
     Resolver.run = _timed(Resolver.run, "resolver runs")
-    import_edit.name_uses = _timed(import_edit.name_uses, "name-use counts")
+    # Bound by name where it is imported too: each binding is replaced, or those calls
+    # would count as the calling stage's transform.
+    name_uses = _timed(import_edit.name_uses, "name-use counts")
+    import_edit.name_uses = cleanup.name_uses = name_uses
     import_edit.edit_lines = _timed(import_edit.edit_lines, "import removal")
     MetadataWrapper.visit = _timed(
         MetadataWrapper.visit, lambda _w, visitor: f"transform: {type(visitor).__name__}"

@@ -21,6 +21,7 @@ import sys
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -36,7 +37,7 @@ _matcher: TokenMatcher | None = None  # set before the workers fork
 _CHUNK = 100  # files per task
 
 
-def _read_and_filter(paths: list[str], parse: bool, walk: bool = False) -> tuple[int, int]:
+def _read_and_filter(paths: list[str], *, parse: bool, walk: bool = False) -> tuple[int, int]:
     """(candidates, candidates Python's parser rejects) among `paths`; `walk`: also
     step once through each candidate's tree, looking at nothing (the least analysis)."""
     assert _matcher is not None
@@ -59,18 +60,6 @@ def _read_and_filter(paths: list[str], parse: bool, walk: bool = False) -> tuple
     return candidates, rejected
 
 
-def _filter_only(paths: list[str]) -> tuple[int, int]:
-    return _read_and_filter(paths, parse=False)
-
-
-def _filter_and_parse(paths: list[str]) -> tuple[int, int]:
-    return _read_and_filter(paths, parse=True)
-
-
-def _filter_parse_and_walk(paths: list[str]) -> tuple[int, int]:
-    return _read_and_filter(paths, parse=True, walk=True)
-
-
 def _timed(
     repo: Path, step: Callable[[list[str]], tuple[int, int]], jobs: int, repeat: int
 ) -> tuple[float, tuple[int, int]]:
@@ -91,10 +80,13 @@ def _timed(
     return best, counts
 
 
+_FILTER = "find, read, prefilter"
+_PARSE = "... and ast.parse each candidate"
+_WALK = "... and ast.walk each candidate"
 STEPS = (
-    ("find, read, prefilter", _filter_only),
-    ("... and ast.parse each candidate", _filter_and_parse),
-    ("... and ast.walk each candidate", _filter_parse_and_walk),
+    (_FILTER, partial(_read_and_filter, parse=False)),
+    (_PARSE, partial(_read_and_filter, parse=True)),
+    (_WALK, partial(_read_and_filter, parse=True, walk=True)),
 )
 
 
@@ -121,8 +113,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{label:34s} -j {jobs}: {wall:5.2f} s  "
                   f"({candidates} candidates, {rejected} rejected by the parser)")  # fmt: skip
     target = TARGETS["scan"]
-    parse_floor = rows["... and ast.parse each candidate", args.jobs]
-    walk = rows["... and ast.walk each candidate", args.jobs] - parse_floor
+    parse_floor = rows[_PARSE, args.jobs]
+    walk = rows[_WALK, args.jobs] - parse_floor
     print(f"cold scan target: {target:.1f} s; parsing the candidates takes "
           f"{parse_floor / target:.0%} of it, leaving {target - parse_floor:.2f} s for the "
           f"analysis of every candidate and the report; one bare ast.walk of each adds "
