@@ -41,7 +41,11 @@ PathsArg = Annotated[
 ]
 PlanOpt = Annotated[
     Path | None,
-    typer.Option("--plan", help="Plan TOML (default: the bundled emitter_consolidation plan)."),
+    typer.Option(
+        "--plan",
+        help="Plan TOML (default: $EMITTER_MIGRATE_PLAN, else the bundled "
+        "emitter_consolidation plan).",
+    ),
 ]
 JobsOpt = Annotated[
     int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes (default: all cores).")

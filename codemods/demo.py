@@ -20,13 +20,14 @@ from importlib import resources
 from pathlib import Path
 
 from codemods import engine, render
-from codemods.plan import Plan, load_plan
+from codemods.plan import ENV_PLAN, Plan, bundled_plan_path, load_plan
 from codemods.report import AUTO, MANUAL, FileError, Site
 
 __all__ = ["DemoResult", "TestRun", "run_demo"]
 
 Echo = Callable[[str], None]  # prints one line
-# The legacy library the app is migrated off: never in the paths (see demo_app/README.md).
+# The legacy library the app is migrated off: stage 1 deprecates it where it defines
+# each API (see demo_app/README.md).
 LIBRARY = "netra_backend"
 USAGE_ENV = "EMITTER_MIGRATE_COMPAT_USAGE"
 _COPY_IGNORE = shutil.ignore_patterns("__pycache__", ".*", "*.pyc")
@@ -68,7 +69,8 @@ def run_demo(
     plan: Plan | None = None,
 ) -> int:
     """Run the demo and return its exit code."""
-    the_plan = plan if plan is not None else load_plan()
+    # The demo shows the shipped plan, whatever $EMITTER_MIGRATE_PLAN names.
+    the_plan = plan if plan is not None else load_plan(bundled_plan_path())
     with resources.as_file(resources.files("codemods").joinpath("demo_app")) as bundled:
         app = Path(source) if source is not None else Path(bundled)
         work = Path(tempfile.mkdtemp(prefix="emitter-migrate-demo-"))
@@ -85,10 +87,13 @@ def run_demo(
 
 
 def _demo(copy: Path, plan: Plan, jobs: int, echo: Echo) -> DemoResult:
-    paths = sorted(p for p in copy.iterdir() if p.name != LIBRARY and _migratable(p))
+    paths = sorted(p for p in copy.iterdir() if _migratable(p))
     shown = ", ".join(p.name for p in paths)
     echo(f"emitter-migrate demo: a copy of the bundled help-desk app in {copy}")
-    echo(f"migrating: {shown} (the legacy library {LIBRARY}/ is what gets deleted at the end)\n")
+    echo(
+        f"migrating: {shown} (the legacy library {LIBRARY}/ keeps its classes, deprecated "
+        "where they are defined, until it is deleted at the end)\n"
+    )
 
     echo("== the app's tests, before migration ==")
     before = _pytest(copy, env={})
@@ -126,7 +131,8 @@ def _demo(copy: Path, plan: Plan, jobs: int, echo: Echo) -> DemoResult:
 
     echo("== the app's tests, after migration (compat shims counting their use) ==")
     usage_file = copy.parent / "compat-usage.json"
-    after = _pytest(copy, env={USAGE_ENV: os.fspath(usage_file)})
+    # The app's runtime (the decorators) must follow the plan the migration followed.
+    after = _pytest(copy, env={USAGE_ENV: os.fspath(usage_file), ENV_PLAN: plan.source})
     echo(f"   {after.summary}: {'PASSED' if after.passed else 'FAILED'}\n")
     if not after.passed:
         echo(after.output)

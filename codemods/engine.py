@@ -408,8 +408,18 @@ def _run(
             legacy = _legacy_module(plan, modules[rel])
             if legacy is not None:
                 definitions[rel] = _definition_site(plan, rel, legacy)
-                continue
-            todo.append(Job(where[rel], rel, modules[rel], digests[rel], len(raws[rel])))
+                if rel not in raws:
+                    continue
+            todo.append(
+                Job(
+                    where[rel],
+                    rel,
+                    modules[rel],
+                    digests[rel],
+                    len(raws[rel]),
+                    legacy=legacy is not None,
+                )
+            )
         # The bytes are not needed past this point; free them before workers are forked.
         del raws, digests
 
@@ -443,6 +453,7 @@ def _run(
         for rel in sorted(set(outcomes) | set(definitions)):
             if rel in definitions:
                 report.sites.append(definitions[rel])
+            if rel not in outcomes:
                 continue
             outcome = outcomes[rel]
             if outcome.error is not None:

@@ -26,6 +26,8 @@ class Job:
     module: str | None
     digest: str
     size: int
+    # A module defining a legacy API: only codemods with `edits_definitions` touch it.
+    legacy: bool = False
 
 
 @dataclass

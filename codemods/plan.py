@@ -12,6 +12,7 @@ import difflib
 import hashlib
 import importlib
 import inspect
+import os
 import re
 import string
 import tomllib
@@ -24,8 +25,10 @@ from typing import Any
 
 import pathspec
 
+from codemods.transforms import CODEMODS
+
 DEFAULT_PLAN_NAME = "emitter_consolidation.toml"
-KNOWN_CODEMODS = ("imports", "calls", "strings", "cleanup")
+KNOWN_CODEMODS = tuple(CODEMODS)  # the registry imports no LibCST
 SYMBOL_KINDS = ("class", "factory", "factory_class", "function", "other")
 ON_FAILURE = ("none", "bool", "raise")
 
@@ -253,8 +256,21 @@ class PlanError(Exception):
 
 
 # ---------------------------------------------------------------- loading ----
-def default_plan_path() -> Path:
+ENV_PLAN = "EMITTER_MIGRATE_PLAN"
+
+
+def bundled_plan_path() -> Path:
+    """The flagship plan shipped with the tool."""
     return Path(str(resources.files("migration_plans").joinpath(DEFAULT_PLAN_NAME)))
+
+
+def default_plan_path() -> Path:
+    """The plan used when none is named: $EMITTER_MIGRATE_PLAN, else the bundled one.
+
+    The compat runtime reads it too, so an application and the CLI follow one plan.
+    """
+    chosen = os.environ.get(ENV_PLAN)
+    return Path(chosen) if chosen else bundled_plan_path()
 
 
 def load_plan(path: Path | str | None = None, *, check_target: bool = True) -> Plan:

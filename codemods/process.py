@@ -25,7 +25,7 @@ from codemods.sparse import (
     relevance_for,
     sparse_source,
 )
-from codemods.transforms.base import FileContext, run_codemod
+from codemods.transforms.base import FileContext, StageCodemod, run_codemod
 from codemods.transforms.positions import module_code, tree_text
 
 __all__ = ["process_job"]
@@ -39,7 +39,11 @@ def process_job(work: Work, job: Job) -> Outcome:
         return Outcome(job.rel, exc.digest, error=exc.reason)
     except SourceError as exc:  # the file system's doing (permissions, a vanished file)
         return Outcome(job.rel, job.digest, error=exc.reason, cacheable=False)
-    sparse = None if full_parse_forced() else sparse_source(src.text, _relevance(work))
+    # A legacy module is parsed whole: the codemods that edit it decorate its definitions,
+    # which the sparse form is not shaped for.
+    sparse = (
+        None if full_parse_forced() or job.legacy else sparse_source(src.text, _relevance(work))
+    )
     if sparse is not None:
         fast = _process_text(work, job, src, sparse)
         if fast is not None:
@@ -47,6 +51,14 @@ def process_job(work: Work, job: Job) -> Outcome:
     full = _process_text(work, job, src, None)
     assert full is not None
     return full
+
+
+def _for_job(
+    stages: list[tuple[str, type[StageCodemod]]], job: Job
+) -> list[tuple[str, type[StageCodemod]]]:
+    """The stages that act on this file: a legacy module's definitions are edited only by
+    codemods made for it, and their internals by none."""
+    return [(n, c) for n, c in stages if getattr(c, "edits_definitions", False) == job.legacy]
 
 
 _RELEVANCE: dict[int, tuple[Work, Relevance]] = {}
@@ -88,7 +100,7 @@ def _process_text(
     current_stage = ""
     try:
         if work.mode == "scan":
-            for name, codemod in work.stages:
+            for name, codemod in _for_job(work.stages, job):
                 current_stage = name
                 c = ctx(name)
                 codemod(c).read_sites(module)
@@ -97,7 +109,7 @@ def _process_text(
         # Every stage that reads the original tree shares one wrapper, so metadata such as
         # positions is computed once for them (run_codemod would build a wrapper per stage).
         original = MetadataWrapper(module, unsafe_skip_copy=True)
-        for name, codemod in work.prerequisites:
+        for name, codemod in _for_job(work.prerequisites, job):
             current_stage = name
             c = ctx(name)
             original.visit(codemod(c))
@@ -107,7 +119,7 @@ def _process_text(
         # Read now, while the original tree's code is shared with its first stage.
         roundtrips = tree_text(module).code == text
         chain = [module]
-        for name, codemod in work.stages:
+        for name, codemod in _for_job(work.stages, job):
             current_stage = name
             c = ctx(name)
             if len(chain) == 1:
@@ -152,7 +164,7 @@ def _process_text(
         if sparse is None:
             # Python's parser, unless it rejects the input too (LibCST accepts a little more).
             check = _parses if _parses(src.text) else _libcst_parses
-            bad = _first_unparsable(chain, [n for n, _ in work.stages], check)
+            bad = _first_unparsable(chain, [n for n, _ in _for_job(work.stages, job)], check)
         if bad is not None:
             out.sites = []
             out.error = (

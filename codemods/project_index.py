@@ -100,6 +100,9 @@ class ProjectIndex:
     ambiguous: Mapping[str, str] = field(default_factory=dict)
     extra_tokens: tuple[bytes, ...] = ()
     digest: str = ""
+    # legacy method name -> (path, line, places): where code other than a plain call
+    # names it (a mock, a fake's `def`, a patch or hasattr string); see stand_ins_in.
+    stand_ins: Mapping[str, tuple[str, int, int]] = field(default_factory=dict)
 
 
 _CLASS_RE = re.compile(
@@ -181,17 +184,43 @@ def _base_names(bases: str) -> list[str]:
     return [b for b in out if re.fullmatch(r"[\w.]+", b)]
 
 
+def _method_finder(plan: Plan) -> re.Pattern[str] | None:
+    names = sorted((m for m in plan.legacy_method_names if "_" in m), key=len, reverse=True)
+    if not names:
+        return None
+    return re.compile(r"(?<![\w])(" + "|".join(map(re.escape, names)) + r")(?!\w)")
+
+
+def stand_ins_in(text: str, finder: re.Pattern[str]) -> list[tuple[str, int]]:
+    """(method, line) for each legacy method name in `text` (comments removed) that is not
+    a plain call `.method(`: what stands in for the method or names it elsewhere."""
+    out = []
+    for m in finder.finditer(text):
+        before = text[: m.start()].rstrip(" \t")
+        after = text[m.end() :].lstrip(" \t")
+        if before.endswith(".") and after.startswith("("):
+            continue
+        out.append((m.group(1), text.count("\n", 0, m.start()) + 1))
+    return out
+
+
 def build_index(items: Iterable[tuple[str, bytes]], plan: Plan) -> ProjectIndex:
     """Index the classes of the given files (root-relative path, bytes) by legacy ancestry."""
     names = PlanNames.of(plan)
     # (path, class name, [(dotted base or None, base name)])
     defs: list[tuple[str, str, list[tuple[str | None, str]]]] = []
+    finder = _method_finder(plan)
+    stand_ins: dict[str, tuple[str, int, int]] = {}
     for relpath, data in items:
         module = module_name_of(relpath)
         if any(module == m or module.endswith("." + m) for m in plan.legacy_modules):
             continue  # the legacy definitions themselves are seeds, not project classes
         # Comments may hold brackets; strings rarely hold `#` on class or import lines.
         text = _COMMENT_RE.sub("", data.decode("latin-1"))
+        if finder is not None:
+            for method, line in stand_ins_in(text, finder):
+                path, first, places = stand_ins.get(method, (relpath, line, 0))
+                stand_ins[method] = (path, first, places + 1)
         if "class" not in text:
             continue
         imports = _file_imports(text, module, relpath.endswith("__init__.py"), names)
@@ -247,5 +276,6 @@ def build_index(items: Iterable[tuple[str, bytes]], plan: Plan) -> ProjectIndex:
             if not any(t in n.encode() for t in plan_tokens)
         )
     )
-    digest = hashlib.sha256(repr((sorted(derived.items()), sorted(ambiguous))).encode()).hexdigest()
-    return ProjectIndex(derived, ambiguous, extra, digest)
+    facts = (sorted(derived.items()), sorted(ambiguous), sorted(stand_ins.items()))
+    digest = hashlib.sha256(repr(facts).encode()).hexdigest()
+    return ProjectIndex(derived, ambiguous, extra, digest, stand_ins)

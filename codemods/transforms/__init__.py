@@ -23,6 +23,8 @@ CODEMODS: dict[str, str] = {
     "calls": "codemods.transforms.calls:CallsCodemod",
     "strings": "codemods.transforms.strings:StringsCodemod",
     "cleanup": "codemods.transforms.cleanup:CleanupCodemod",
+    "deprecate": "codemods.transforms.deprecate:DeprecateCodemod",
+    "calls-in-place": "codemods.transforms.calls_in_place:InPlaceCallsCodemod",
 }
 
 _overrides: dict[str, type[StageCodemod]] = {}

@@ -51,6 +51,8 @@ class StageCodemod(FastTransformer):
     codemods.transforms.positions), since most files give a stage few sites."""
 
     name: ClassVar[str] = ""  # the `codemod` value a plan stage names
+    # True: runs only on the plan's legacy modules (and no other codemod does).
+    edits_definitions: ClassVar[bool] = False
 
     def __init__(self, ctx: FileContext) -> None:
         super().__init__()

@@ -9,6 +9,8 @@ from typer.testing import CliRunner
 
 from codemods import cli
 from codemods.demo import run_demo
+from codemods.plan import load_plan
+from tests.conftest import SHIM_ROUTING
 from tests.cli.fakes import USER, fake_codemods, write_tree
 
 _LEGACY_LIB = "netra_backend/app/services/agent_websocket_bridge.py"
@@ -41,7 +43,7 @@ def test_demo_shows_each_stage_diff_and_passes_when_tests_pass_both_times(tmp_pa
     source = _app(tmp_path / "app_src", body)
     out: list[str] = []
     with fake_codemods():
-        code = run_demo(source=source, echo=out.append)
+        code = run_demo(source=source, echo=out.append, plan=load_plan(SHIM_ROUTING))
     text = _lines(out)
     assert code == 0, text
     assert len(re.findall(r"1 passed[^:]* in [\d.]+s: PASSED", text)) == 2
@@ -62,7 +64,7 @@ def test_demo_fails_when_the_tests_break_after_migration(tmp_path):
     source = _app(tmp_path / "app_src", body)
     out: list[str] = []
     with fake_codemods():
-        code = run_demo(source=source, echo=out.append)
+        code = run_demo(source=source, echo=out.append, plan=load_plan(SHIM_ROUTING))
     text = _lines(out)
     assert code == 1
     assert re.search(r"1 passed[^:]* in [\d.]+s: PASSED", text)
@@ -90,7 +92,7 @@ def test_demo_fails_when_compat_is_still_used_where_no_site_was_manual(tmp_path)
     )
     out: list[str] = []
     with fake_codemods():
-        code = run_demo(source=source, echo=out.append)
+        code = run_demo(source=source, echo=out.append, plan=load_plan(SHIM_ROUTING))
     text = _lines(out)
     assert code == 1, text
     assert len(re.findall(r"1 passed[^:]* in [\d.]+s: PASSED", text)) == 2
@@ -106,11 +108,16 @@ def test_demo_command_on_the_bundled_app():
     out = result.stdout
     assert result.exit_code == 0, out
     assert out.count(": PASSED") == 2
-    for stage in ("compat-imports", "call-sites", "strings", "cleanup"):
-        assert f": {stage} ==" in out
+    assert "== stage 1/2: deprecate ==" in out
+    assert "== stage 2/2: call-sites ==" in out
+    # Stage 1 decorates the legacy library where it defines each API ...
+    assert '+@legacy_api("bridge")\n class AgentWebSocketBridge:' in out
+    assert "+from compat.deprecation import legacy_api, legacy_callable" in out
+    # ... and stage 2 moves an agent's calls onto the unified methods of the same object.
+    assert "+        await self.unified_events.emit_agent_started(agent_name=self.name)" in out
     assert "--- a/support_desk/" in out and "+++ b/support_desk/" in out
     assert "sites left to a developer:" in out
-    assert "support_desk/dynamic_events.py" in out  # its two untypeable calls stay manual
+    assert "support_desk/dynamic_events.py:33:18 call notify_agent_started" in out
     assert "compat usage left while the tests ran:" in out
     assert "compat use left where every site was automatic" not in out
     assert ".ruff_cache" not in out

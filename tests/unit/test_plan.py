@@ -10,7 +10,8 @@ import pytest
 
 from codemods.plan import PlanError, iter_mappings, load_plan
 
-BUNDLED = Path(__file__).resolve().parents[2] / "migration_plans" / "emitter_consolidation.toml"
+# The validator tests edit a copy of a full plan; the fixture keeps every kind of stanza.
+BUNDLED = Path(__file__).resolve().parents[1] / "plans" / "shim_routing.toml"
 
 # Every method of every legacy API named in shared/spec/legacy-emitters.md.
 SPEC_METHODS = {
@@ -284,6 +285,6 @@ def test_stage_order_must_name_earlier_stages(tmp_path: Path) -> None:
 def test_digest_changes_with_the_plan_bytes(tmp_path: Path) -> None:
     a = load_plan()
     path = bundled_with(
-        tmp_path, 'name = "emitter_consolidation"', 'name = "emitter_consolidation2"'
+        tmp_path, 'name = "shim_routing"', 'name = "shim_routing2"'
     )
     assert load_plan(path).digest != a.digest
