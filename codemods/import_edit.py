@@ -464,6 +464,14 @@ def _insert_statement(module: cst.Module, stmt: cst.SimpleStatementLine) -> cst.
         stmt = stmt.with_changes(leading_lines=[cst.EmptyLine()])
         if index < len(body) and not body[index].leading_lines:
             body[index] = body[index].with_changes(leading_lines=[cst.EmptyLine()])
+    following = body[index] if index < len(body) else None
+    if isinstance(following, cst.ClassDef | cst.FunctionDef) and not any(
+        line.comment is None for line in following.leading_lines
+    ):
+        # An import right above a definition reads as part of it: PEP 8's two blank lines.
+        body[index] = following.with_changes(
+            leading_lines=[cst.EmptyLine(), cst.EmptyLine(), *following.leading_lines]
+        )
     trailing = module.has_trailing_newline or not module.body  # an empty file has none
     body.insert(index, stmt)
     return module.with_changes(body=body, has_trailing_newline=trailing)

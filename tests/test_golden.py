@@ -18,6 +18,7 @@ import pytest
 from codemods.engine import run_stages
 from codemods.plan import Plan, load_plan
 from codemods.report import AUTO, Report, Site
+from tests.conftest import FLAGSHIP
 
 GOLDEN = Path(__file__).parent / "golden"
 _SKIP_PARTS = {"__pycache__", ".emitter-migrate-cache"}
@@ -32,6 +33,13 @@ def _cases() -> list[Path]:
 @cache
 def _plan(path: str | None) -> Plan:
     return load_plan(path)
+
+
+def _plan_path(case: Path, name: str | None) -> str | None:
+    """`plan` of a case: "@flagship" (the shipped plan), a file in the case, or the default."""
+    if name == "@flagship":
+        return str(FLAGSHIP)
+    return str(case / name) if name is not None else None
 
 
 def _files(tree: Path) -> dict[str, bytes]:
@@ -68,7 +76,7 @@ def _matches(site: Site, want: dict[str, Any]) -> bool:
 
 
 def _run(case: Path, spec: dict[str, Any], tree: Path) -> Report:
-    plan = _plan(str(case / spec["plan"]) if "plan" in spec else None)
+    plan = _plan(_plan_path(case, spec.get("plan")))
     return run_stages(
         [tree],
         plan,

@@ -1,0 +1,26 @@
+from typing import TYPE_CHECKING
+
+from netra_backend.app.services.agent_websocket_bridge import AgentWebSocketBridge
+
+if TYPE_CHECKING:
+    from netra_backend.app.agents.supervisor.agent_instance_factory import UserWebSocketEmitter
+
+
+async def run(bridge: AgentWebSocketBridge, run_id: str) -> bool:
+    # The positions that a hand migration once swapped.
+    started = await bridge.notify_agent_started(run_id, "triage", {"step": 1})
+    await bridge.notify_tool_executing(run_id, "triage", "search")
+    await bridge.emit_agent_event("custom", {"x": 1}, run_id)
+    return started and await bridge.notify_agent_completed(run_id, "triage", result={"ok": True})
+
+
+async def fail(emitter: "UserWebSocketEmitter") -> str:
+    try:
+        await emitter.notify_agent_error("triage", "boom")
+    except ConnectionError:
+        return "caught"
+    return "sent"
+
+
+def make() -> AgentWebSocketBridge:
+    return AgentWebSocketBridge()
