@@ -35,8 +35,9 @@ def _plan(path: str | None) -> Plan:
     return load_plan(path)
 
 
-def _plan_path(case: Path, name: str | None) -> str | None:
-    """`plan` of a case: "@flagship" (the shipped plan), a file in the case, or the default."""
+def case_plan_path(case: Path, spec: dict[str, Any]) -> str | None:
+    """A case's `plan`: "@flagship" (the shipped plan), a file in the case, or the default."""
+    name = spec.get("plan")
     if name == "@flagship":
         return str(FLAGSHIP)
     return str(case / name) if name is not None else None
@@ -76,7 +77,7 @@ def _matches(site: Site, want: dict[str, Any]) -> bool:
 
 
 def _run(case: Path, spec: dict[str, Any], tree: Path) -> Report:
-    plan = _plan(_plan_path(case, spec.get("plan")))
+    plan = _plan(case_plan_path(case, spec))
     return run_stages(
         [tree],
         plan,

@@ -13,6 +13,7 @@ import pytest
 
 from codemods.engine import run_stages
 from codemods.plan import load_plan
+from tests.test_golden import case_plan_path
 
 REPO = Path(__file__).resolve().parents[2]
 TREES = [
@@ -24,7 +25,7 @@ TREES = [
 def _plan_for(tree: Path):  # type: ignore[no-untyped-def]
     case = tree.parent / "case.toml"
     spec = tomllib.loads(case.read_text()) if case.exists() else {}
-    return load_plan(str(tree.parent / spec["plan"]) if "plan" in spec else None)
+    return load_plan(case_plan_path(tree.parent, spec))
 
 
 @pytest.mark.parametrize(

@@ -21,6 +21,7 @@ from codemods.engine import run_stages
 from codemods.plan import load_plan
 from codemods.report import Report
 from codemods.sparse import FULL_PARSE_ENV, relevance_for, sparse_source
+from tests.test_golden import case_plan_path
 
 REPO = Path(__file__).resolve().parents[2]
 GOLDEN = REPO / "tests" / "golden"
@@ -60,7 +61,7 @@ def test_golden_inputs_give_the_same_result_sparse_and_full(
     case: Path, mode: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     spec = tomllib.loads((case / "case.toml").read_text())
-    plan = load_plan(str(case / spec["plan"]) if "plan" in spec else None)
+    plan = load_plan(case_plan_path(case, spec))
     full, fast = _both(
         monkeypatch,
         case / "input",
@@ -111,7 +112,7 @@ def test_padded_golden_inputs_give_the_same_result_sparse_and_full(
     case: Path, mode: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     spec = tomllib.loads((case / "case.toml").read_text())
-    plan = load_plan(str(case / spec["plan"]) if "plan" in spec else None)
+    plan = load_plan(case_plan_path(case, spec))
     tree = _padded(case / "input", tmp_path / "input")
     full, fast = _both(monkeypatch, tree, plan=plan, stages=spec["stages"], mode=mode, force=True)
     assert fast == full
