@@ -3,21 +3,32 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
+import weakref
 from collections.abc import Mapping
 from time import perf_counter
 from typing import Any
 
 from target_emitter import events
 from target_emitter.events import utc_timestamp
-from target_emitter.manager import ConnectionManager, Message, check_manager, get_default_manager
+from target_emitter.manager import (
+    ConnectionManager,
+    Message,
+    NotConnected,
+    OutgoingMessage,
+    check_manager,
+    get_default_manager,
+)
 from target_emitter.metrics import EmitterMetrics
 from target_emitter.retry import RetryPolicy
 
 logger = logging.getLogger(__name__)
 
 _UNSET: Any = object()
-_TRANSIENT = (ConnectionError, OSError, asyncio.TimeoutError)
+# TimeoutError is an OSError: it is caught before these, and never retried.
+_TRANSIENT = (ConnectionError, OSError)
+_ENCODE = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode
 
 
 def _identifier(field: str, value: object) -> str:
@@ -32,10 +43,36 @@ def _optional_identifier(field: str, value: object) -> str | None:
     return None if value is None else _identifier(field, value)
 
 
+class _Stream:
+    """One user's event stream on one manager: the lock that orders its events and the
+    seq they carry, shared by every emitter for that user, whoever emits."""
+
+    __slots__ = ("__weakref__", "lock", "manager", "seq")
+
+    def __init__(self, manager: ConnectionManager) -> None:
+        self.manager = manager  # keeps id(manager) from being reused while this lives
+        # FIFO: waiters acquire in the order they asked, which is call order because
+        # nothing awaits before the acquire.
+        self.lock = asyncio.Lock()
+        self.seq = 0
+
+
+# (id(manager), user_id) -> its stream, alive while an emitter for that user is.
+_streams: weakref.WeakValueDictionary[tuple[int, str], _Stream] = weakref.WeakValueDictionary()
+
+
+def _stream_for(manager: ConnectionManager, user_id: str) -> _Stream:
+    key = (id(manager), user_id)
+    stream = _streams.get(key)
+    if stream is None:
+        stream = _streams[key] = _Stream(manager)
+    return stream
+
+
 class _Family:
     """State shared by an emitter and every view ``bind`` makes of it."""
 
-    __slots__ = ("lock", "manager", "metrics", "retry", "seq", "user_id")
+    __slots__ = ("manager", "metrics", "retry", "stream", "user_id")
 
     def __init__(
         self,
@@ -48,20 +85,23 @@ class _Family:
         self.user_id = user_id
         self.retry = retry
         self.metrics = metrics
-        # FIFO: waiters acquire in the order they asked, which is call order because
-        # nothing awaits before the acquire.
-        self.lock = asyncio.Lock()
-        self.seq = 0
+        self.stream = _stream_for(manager, user_id)
 
 
 class UnifiedWebSocketEmitter:
     """Sends one user's agent events through ``manager.send_to_user``.
 
-    Every ``emit_*`` returns True once the manager accepted the message and False
-    once retries are exhausted or the manager raised a non-transient error; that
-    outcome is also counted in ``metrics``. Programmer errors raise. Events of one
-    emitter (and its ``bind`` views) are delivered one at a time in call order, each
-    with the next ``seq``. An emitter belongs to one event loop.
+    Every ``emit_*`` returns True once the manager accepted the message, and False
+    when it did not: retries exhausted, the user not connected (never retried), an
+    attempt timed out (never resent, since it may have been delivered), or the
+    manager raised a non-transient error. Each outcome is counted in ``metrics``.
+    Programmer errors raise, a payload that is not JSON-serialisable included.
+
+    The events of one user on one manager form one stream, whichever emitter (or
+    ``bind`` view) sends them: they go out one at a time in call order, each with
+    the stream's next ``seq``. The payload is encoded when ``emit_*`` is called,
+    so changing it afterwards changes nothing that is sent. An emitter belongs to
+    one event loop.
     """
 
     __slots__ = ("_agent_name", "_family", "_request_id", "_run_id", "_thread_id")
@@ -304,23 +344,32 @@ class UnifiedWebSocketEmitter:
             self._agent_name if agent_name is None else _identifier("agent_name", agent_name)
         )
         run_id = self._run_id if run_id is None else _identifier("run_id", run_id)
+        try:
+            # The snapshot: encoded before the first await, so a later change to the
+            # payload cannot reach the wire (or fail inside a connection's send).
+            payload_text = _ENCODE(payload)
+        except (TypeError, ValueError) as exc:
+            raise TypeError(f"{event_type} payload is not JSON-serialisable: {exc}") from None
         family = self._family
+        stream = family.stream
         started = perf_counter()
         try:
-            async with family.lock:
-                family.seq += 1
+            async with stream.lock:
+                stream.seq += 1
                 # The wire format (events.build_message) written out: this is the hot path.
-                message = {
+                envelope = {
                     "type": event_type,
                     "user_id": family.user_id,
                     "thread_id": self._thread_id,
                     "run_id": run_id,
                     "agent_name": agent_name,
-                    "seq": family.seq,
+                    "seq": stream.seq,
                     "timestamp": utc_timestamp(),
-                    "payload": payload,
                 }
-                accepted = await _deliver(family, event_type, message)
+                # The payload is the last wire key: splice its text into the envelope's.
+                text = f'{_ENCODE(envelope)[:-1]},"payload":{payload_text}}}'
+                envelope["payload"] = payload
+                accepted = await _deliver(family, event_type, OutgoingMessage(envelope, text))
         except asyncio.CancelledError:
             # The seq (if taken) stays used: the client sees a gap, never a reorder.
             family.metrics.record_cancelled(event_type)
@@ -346,6 +395,22 @@ async def _deliver(family: _Family, event_type: str, message: Message) -> bool:
             if result is None or result:
                 return True
             reason = f"manager returned {result!r}"
+        except NotConnected:
+            family.metrics.record_not_connected(event_type)
+            logger.debug("%s seq=%s: user %s not connected", event_type, message["seq"], user_id)
+            return False
+        except TimeoutError:
+            # The attempt may have reached the client: sending it again could deliver
+            # this seq twice, so it is counted failed instead.
+            logger.warning(
+                "%s seq=%s for user %s timed out after %ss; not resent",
+                event_type,
+                message["seq"],
+                user_id,
+                retry.attempt_timeout,
+            )
+            family.metrics.record_failed(event_type)
+            return False
         except _TRANSIENT as exc:
             reason = f"{type(exc).__name__}: {exc}"
         except Exception:

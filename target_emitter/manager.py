@@ -14,12 +14,33 @@ logger = logging.getLogger(__name__)
 Message = dict[str, Any]
 
 
+class NotConnected(LookupError):
+    """The user has no open connection the manager can reach: the emitter does not retry
+    (another attempt would find none either) and counts the event as not connected."""
+
+
+class OutgoingMessage(dict[str, Any]):
+    """A wire message whose JSON text was fixed when the event was emitted.
+
+    The dict is the message; ``text`` is its encoding, made before the emit's first
+    await, so what a client receives cannot change if the caller mutates the payload
+    afterwards. Anything that sends the message should send ``text``.
+    """
+
+    __slots__ = ("text",)
+
+    def __init__(self, message: Message, text: str) -> None:
+        super().__init__(message)
+        self.text = text
+
+
 @runtime_checkable
 class ConnectionManager(Protocol):
     """Delivers one message to every live connection of one user.
 
-    Returns None or True when accepted; False (or raising ConnectionError/OSError/
-    TimeoutError) for a transient failure the emitter retries.
+    Returns None or True when accepted; False (or raising ConnectionError/OSError)
+    for a transient failure the emitter retries; raises NotConnected when the user
+    has no connection, which is not retried.
     """
 
     async def send_to_user(self, user_id: str, message: Message) -> bool | None: ...
@@ -27,7 +48,11 @@ class ConnectionManager(Protocol):
 
 @runtime_checkable
 class Connection(Protocol):
-    """One client connection; ``send`` raising means the connection is dead."""
+    """One client connection; ``send`` raising means the connection is dead.
+
+    Optional: ``is_open`` (a property, False once closing) and ``abort()`` (close now,
+    without waiting for the peer), which the registry uses when it drops a connection.
+    """
 
     async def send(self, message: Message) -> None: ...
 
@@ -41,18 +66,54 @@ class ConnectionHandle:
     connection: Connection = field(compare=False)
 
 
+class _Outbox:
+    """One connection's bounded queue of frames and the task that writes them."""
+
+    __slots__ = ("frames", "handle", "task", "wakeup", "writing")
+
+    def __init__(self, handle: ConnectionHandle) -> None:
+        self.handle = handle
+        self.frames: deque[Message] = deque()
+        self.wakeup: asyncio.Future[None] | None = None
+        self.task: asyncio.Task[None] | None = None
+        self.writing = False
+
+
 class InMemoryConnectionRegistry:
     """A ConnectionManager over the connections registered in this process.
 
-    A user may hold several connections; a message goes to all of them. A
-    connection whose ``send`` raises is dropped and counted in ``dead_connections_removed``.
+    A user may hold several connections; a message goes to all of them. Each
+    connection has its own bounded queue and writer task, so ``send_to_user`` only
+    enqueues and never waits on a socket: a slow or stalled connection cannot hold
+    up its user's agent or anyone else.
+
+    What "accepted" means: ``send_to_user`` returns True when at least one open
+    connection of the user queued the message. Each connection writes each message
+    at most once, in the order queued. A connection is dropped, and counted, when:
+    - its ``send`` raises (``dead_connections_removed``);
+    - a write takes longer than ``send_timeout`` seconds (``stalled_connections_dropped``);
+    - ``max_queue`` messages are already waiting for it (``slow_connections_dropped``);
+    - it says it is no longer open (``closed_connections_removed``).
+    The messages still queued for a dropped connection are counted in
+    ``frames_dropped``, and never sent elsewhere. ``frames_written`` counts writes.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, max_queue: int = 1024, send_timeout: float = 5.0) -> None:
+        if max_queue < 1:
+            raise ValueError(f"max_queue must be >= 1, got {max_queue}")
+        if not send_timeout > 0:
+            raise ValueError(f"send_timeout must be > 0, got {send_timeout}")
+        self.max_queue = max_queue
+        self.send_timeout = send_timeout
         # Tuples, rebuilt on (rare) connect/disconnect, so a send iterates a snapshot.
-        self._by_user: dict[str, tuple[ConnectionHandle, ...]] = {}
+        self._by_user: dict[str, tuple[_Outbox, ...]] = {}
         self._ids = itertools.count(1)
         self.dead_connections_removed = 0
+        self.stalled_connections_dropped = 0
+        self.slow_connections_dropped = 0
+        self.closed_connections_removed = 0
+        self.frames_written = 0
+        self.frames_dropped = 0
 
     def connect(self, user_id: str, connection: Connection) -> ConnectionHandle:
         if not isinstance(user_id, str) or not user_id:
@@ -60,55 +121,143 @@ class InMemoryConnectionRegistry:
         if not callable(getattr(connection, "send", None)):
             raise TypeError(f"{type(connection).__name__} has no async send(message) method")
         handle = ConnectionHandle(user_id, next(self._ids), connection)
-        self._by_user[user_id] = (*self._by_user.get(user_id, ()), handle)
+        self._by_user[user_id] = (*self._by_user.get(user_id, ()), _Outbox(handle))
         return handle
 
     def disconnect(self, handle: ConnectionHandle) -> bool:
-        """Forget a connection; False if it was already gone."""
+        """Forget a connection (its queued messages are dropped); False if already gone."""
         current = self._by_user.get(handle.user_id, ())
-        remaining = tuple(h for h in current if h != handle)
-        if len(remaining) == len(current):
+        box = next((b for b in current if b.handle == handle), None)
+        if box is None:
             return False
+        remaining = tuple(b for b in current if b is not box)
         if remaining:
             self._by_user[handle.user_id] = remaining
         else:
             del self._by_user[handle.user_id]
+        self.frames_dropped += len(box.frames)
+        box.frames.clear()
+        if box.task is not None and not box.task.done() and box.task is not _current_task():
+            box.task.cancel()
+        if box.wakeup is not None and not box.wakeup.done():
+            box.wakeup.cancel()
         return True
 
     def connections(self, user_id: str) -> tuple[Connection, ...]:
-        return tuple(h.connection for h in self._by_user.get(user_id, ()))
+        return tuple(b.handle.connection for b in self._by_user.get(user_id, ()))
 
     def connection_count(self, user_id: str | None = None) -> int:
         if user_id is not None:
             return len(self._by_user.get(user_id, ()))
-        return sum(len(handles) for handles in self._by_user.values())
+        return sum(len(boxes) for boxes in self._by_user.values())
 
     def users(self) -> list[str]:
         return list(self._by_user)
 
-    async def send_to_user(self, user_id: str, message: Message) -> bool:
-        handles = self._by_user.get(user_id)
-        if not handles:
-            return False
-        if len(handles) == 1:
-            return await self._send_one(handles[0], message)
-        outcomes = await asyncio.gather(*(self._send_one(h, message) for h in handles))
-        return any(outcomes)
+    def queued(self, user_id: str | None = None) -> int:
+        """Messages accepted but not yet written (one user's, or everyone's)."""
+        boxes = (
+            self._by_user.get(user_id, ())
+            if user_id is not None
+            else [b for group in self._by_user.values() for b in group]
+        )
+        return sum(len(b.frames) + b.writing for b in boxes)
 
-    async def _send_one(self, handle: ConnectionHandle, message: Message) -> bool:
-        try:
-            await handle.connection.send(message)
-        except Exception:
-            logger.warning(
-                "dropping dead connection %s of user %s",
-                handle.connection_id,
-                handle.user_id,
-                exc_info=True,
-            )
-            if self.disconnect(handle):
-                self.dead_connections_removed += 1
-            return False
+    async def flush(self, timeout: float = 5.0) -> None:
+        """Wait until every accepted message is written or dropped (tests, shutdown)."""
+        async with asyncio.timeout(timeout):
+            while self.queued():
+                await asyncio.sleep(0)
+
+    async def send_to_user(self, user_id: str, message: Message) -> bool:
+        boxes = self._by_user.get(user_id)
+        if not boxes:
+            raise NotConnected(f"user {user_id!r} has no connection")
+        accepted = False
+        for box in boxes:
+            if not _is_open(box.handle.connection):
+                self._drop(box, "closed")
+                continue
+            if len(box.frames) >= self.max_queue:
+                self._drop(box, "slow")
+                continue
+            box.frames.append(message)
+            accepted = True
+            if box.task is None or box.task.done():
+                # First use, or the loop that ran the writer has ended.
+                box.wakeup = None
+                box.task = asyncio.get_running_loop().create_task(self._write(box))
+            elif box.wakeup is not None and not box.wakeup.done():
+                box.wakeup.set_result(None)
+        if not accepted:
+            raise NotConnected(f"user {user_id!r} has no open connection that can take more")
+        if any(len(box.frames) > self.max_queue // 2 for box in boxes):
+            # Enqueueing never awaits, so an agent emitting in a loop would starve the
+            # writers: let them run once, so only a connection that really cannot keep
+            # up fills its queue.
+            await asyncio.sleep(0)
         return True
+
+    async def _write(self, box: _Outbox) -> None:
+        connection = box.handle.connection
+        loop = asyncio.get_running_loop()
+        frames = box.frames
+        while True:
+            while frames:
+                box.writing = True
+                frame = frames.popleft()
+                try:
+                    async with asyncio.timeout(self.send_timeout):
+                        await connection.send(frame)
+                except TimeoutError:
+                    box.writing = False
+                    self._drop(box, "stalled")
+                    return
+                except Exception:
+                    box.writing = False
+                    self._drop(box, "dead")
+                    return
+                box.writing = False
+                self.frames_written += 1
+            box.wakeup = loop.create_future()
+            try:
+                await box.wakeup
+            except asyncio.CancelledError:
+                return
+            box.wakeup = None
+
+    def _drop(self, box: _Outbox, why: str) -> None:
+        handle = box.handle
+        if not self.disconnect(handle):
+            return
+        if why == "dead":
+            self.dead_connections_removed += 1
+        elif why == "stalled":
+            self.stalled_connections_dropped += 1
+        elif why == "slow":
+            self.slow_connections_dropped += 1
+        else:
+            self.closed_connections_removed += 1
+        logger.warning(
+            "dropped %s connection %s of user %s", why, handle.connection_id, handle.user_id
+        )
+        abort = getattr(handle.connection, "abort", None)
+        if callable(abort):
+            try:
+                abort()
+            except Exception:  # it is being dropped anyway; say why in the log
+                logger.warning("aborting connection %s failed", handle.connection_id, exc_info=True)
+
+
+def _is_open(connection: Connection) -> bool:
+    return getattr(connection, "is_open", True) is not False
+
+
+def _current_task() -> asyncio.Task[Any] | None:
+    try:
+        return asyncio.current_task()
+    except RuntimeError:  # no running loop: disconnect called from plain code
+        return None
 
 
 class RecordingConnection:

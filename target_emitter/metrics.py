@@ -73,13 +73,14 @@ class LatencyHistogram:
 class EventStats:
     """What happened to the emits of one event type."""
 
-    __slots__ = ("cancelled", "failed", "latency", "retried", "sent")
+    __slots__ = ("cancelled", "failed", "latency", "not_connected", "retried", "sent")
 
     def __init__(self) -> None:
         self.sent = 0
         self.failed = 0
         self.retried = 0
         self.cancelled = 0
+        self.not_connected = 0
         self.latency = LatencyHistogram()
 
     def snapshot(self) -> dict[str, Any]:
@@ -88,12 +89,14 @@ class EventStats:
             "failed": self.failed,
             "retried": self.retried,
             "cancelled": self.cancelled,
+            "not_connected": self.not_connected,
             "latency_ms": self.latency.snapshot_ms(),
         }
 
 
 class EmitterMetrics:
-    """Counters per event type: sent, failed, retried (extra attempts), cancelled.
+    """Counters per event type: sent, failed, retried (extra attempts), cancelled, and
+    not_connected (the user had no connection; not retried).
 
     Latency is from the emit call to the manager's acceptance, for sent events only.
     Custom event names are caller-chosen, so after ``max_event_types`` distinct
@@ -132,11 +135,14 @@ class EmitterMetrics:
     def record_cancelled(self, event_type: str) -> None:
         self.stats(event_type).cancelled += 1
 
+    def record_not_connected(self, event_type: str) -> None:
+        self.stats(event_type).not_connected += 1
+
     def snapshot(self) -> dict[str, Any]:
         """Plain JSON-serialisable dict: ``{"events": {type: {...}}, "totals": {...}}``."""
         events = {name: stats.snapshot() for name, stats in sorted(self._by_type.items())}
         totals = {
             key: sum(entry[key] for entry in events.values())
-            for key in ("sent", "failed", "retried", "cancelled")
+            for key in ("sent", "failed", "retried", "cancelled", "not_connected")
         }
         return {"events": events, "totals": totals}

@@ -12,14 +12,16 @@ class RetryPolicy:
 
     ``max_attempts`` counts every try, the first included. The pause after failed
     attempt ``n`` is ``min(base_delay * multiplier ** (n - 1), max_delay)`` seconds.
-    ``attempt_timeout`` (seconds) turns a stalled send into a transient failure.
+    ``attempt_timeout`` (seconds) bounds one attempt: a send that takes longer is
+    abandoned and counted failed, not retried, since it may have been delivered.
+    None removes the bound (a stalled manager then stalls the emit).
     """
 
     max_attempts: int = 4
     base_delay: float = 0.005
     max_delay: float = 0.2
     multiplier: float = 2.0
-    attempt_timeout: float | None = None
+    attempt_timeout: float | None = 5.0
 
     def __post_init__(self) -> None:
         if isinstance(self.max_attempts, bool) or not isinstance(self.max_attempts, int):

@@ -22,11 +22,19 @@ class WebSocketConnection:
     ``send`` comes after them because Starlette's ``send`` takes an ASGI dict.
     """
 
-    __slots__ = ("_send", "websocket")
+    __slots__ = ("_send", "_text", "websocket")
 
     def __init__(self, websocket: Any) -> None:
         self.websocket = websocket
         self._send = self._pick_sender(websocket)
+        self._text = next(
+            (
+                m
+                for name in ("send_text", "send_str", "send")
+                if callable(m := getattr(websocket, name, None))
+            ),
+            None,
+        )
 
     @staticmethod
     def _pick_sender(websocket: Any) -> Callable[[Message], Awaitable[Any]]:
@@ -42,4 +50,25 @@ class WebSocketConnection:
         )
 
     async def send(self, message: Message) -> None:
-        await self._send(message)
+        text = getattr(message, "text", None)
+        if text is not None and self._text is not None:
+            await self._text(text)  # the emit-time snapshot, already in compact form
+        else:
+            await self._send(message)
+
+    @property
+    def is_open(self) -> bool:
+        """False once the socket is closing or closed (as far as its library says)."""
+        ws = self.websocket
+        state = getattr(ws, "state", None)
+        name = getattr(state, "name", None)
+        if isinstance(name, str):  # websockets' State, Starlette's WebSocketState
+            return name in ("OPEN", "CONNECTED")
+        closed = getattr(ws, "closed", None)
+        return closed is not True
+
+    def abort(self) -> None:
+        """Close the socket now without waiting for the peer (a stalled one never answers)."""
+        transport = getattr(self.websocket, "transport", None)
+        if transport is not None and callable(getattr(transport, "abort", None)):
+            transport.abort()

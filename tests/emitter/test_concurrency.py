@@ -44,7 +44,9 @@ def test_200_users_by_50_concurrent_events_lose_nothing_and_never_cross_users() 
         )
 
     async def run() -> list[list[bool]]:
-        return await asyncio.gather(*(user_run(user) for user in users))
+        outcomes = await asyncio.gather(*(user_run(user) for user in users))
+        await registry.flush()
+        return outcomes
 
     outcomes = asyncio.run(run())
 

@@ -32,7 +32,7 @@ def test_none_true_or_a_truthy_answer_counts_as_accepted(accepted: object) -> No
 
 @pytest.mark.parametrize(
     "transient",
-    [False, 0, ConnectionResetError("reset"), OSError("io"), TimeoutError("slow")],
+    [False, 0, ConnectionResetError("reset"), OSError("io")],
 )
 def test_transient_failures_are_retried_until_delivered(transient: object) -> None:
     manager = ScriptedManager([transient, transient, "ok"])
@@ -83,13 +83,20 @@ def test_exhausted_retries_are_logged_with_the_last_reason(
     assert "ConnectionRefusedError: refused" in record.getMessage()
 
 
-def test_a_stalled_send_times_out_and_is_retried() -> None:
-    manager = ScriptedManager(["stall", "stall", "ok"])
+@pytest.mark.parametrize("script", [["stall", "ok"], [TimeoutError("manager's own timeout"), "ok"]])
+def test_a_timed_out_attempt_is_counted_failed_and_never_sent_again(script: list[object]) -> None:
+    # The attempt may have reached the client: sending it again could deliver a seq twice.
+    manager = ScriptedManager(script)
     policy = RetryPolicy(max_attempts=3, base_delay=0, max_delay=0, attempt_timeout=0.01)
     ok, metrics = _emit_once(manager, policy)
-    assert ok is True
-    assert len(manager.calls) == 3
-    assert metrics["events"]["tool_executing"]["retried"] == 2
+    assert ok is False
+    assert len(manager.calls) == 1
+    stats = metrics["events"]["tool_executing"]
+    assert (stats["failed"], stats["retried"], stats["sent"]) == (1, 0, 0)
+
+
+def test_the_default_policy_bounds_every_attempt() -> None:
+    assert RetryPolicy().attempt_timeout == 5.0
 
 
 def test_a_manager_that_always_stalls_ends_false_instead_of_hanging() -> None:
@@ -125,6 +132,7 @@ def test_a_failed_event_leaves_a_seq_gap_and_the_next_event_is_delivered() -> No
     assert asyncio.run(run()) == [True, False, True]
     assert [m["seq"] for _, m in manager.delivered] == [1, 3]
     assert emitter.metrics.snapshot()["totals"] == {
+        "not_connected": 0,
         "sent": 2,
         "failed": 1,
         "retried": 0,

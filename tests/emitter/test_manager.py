@@ -11,6 +11,7 @@ from target_emitter import (
     Connection,
     ConnectionManager,
     InMemoryConnectionRegistry,
+    NotConnected,
     RecordingConnection,
     RecordingManager,
     RetryPolicy,
@@ -28,7 +29,14 @@ class _DeadConnection:
 
 
 def _send(registry: InMemoryConnectionRegistry, user_id: str, text: str = "hi") -> bool:
-    return asyncio.run(registry.send_to_user(user_id, {"text": text}))
+    """One send, and its queued writes done, in one event loop."""
+
+    async def go() -> bool:
+        accepted = await registry.send_to_user(user_id, {"text": text})
+        await registry.flush()
+        return accepted
+
+    return asyncio.run(go())
 
 
 def test_registry_and_recorders_satisfy_the_protocols() -> None:
@@ -53,9 +61,10 @@ def test_a_message_goes_to_every_connection_of_its_user_and_no_other() -> None:
     assert sorted(registry.users()) == ["u1", "u2"]
 
 
-def test_a_user_without_a_live_connection_gets_false() -> None:
+def test_a_user_without_a_connection_is_not_connected() -> None:
     registry = InMemoryConnectionRegistry()
-    assert _send(registry, "nobody") is False
+    with pytest.raises(NotConnected, match="'nobody' has no connection"):
+        _send(registry, "nobody")
 
 
 def test_disconnect_forgets_one_connection_and_reports_repeats() -> None:
@@ -90,21 +99,24 @@ def test_a_connection_whose_send_raises_is_removed_and_counted() -> None:
     assert [m["text"] for m in alive.messages] == ["one", "two"]
 
 
-def test_when_the_only_connection_dies_the_send_fails_and_the_user_is_forgotten() -> None:
+def test_when_the_only_connection_dies_the_user_is_forgotten_and_then_not_connected() -> None:
     registry = InMemoryConnectionRegistry()
     registry.connect("u1", _DeadConnection())
-    assert _send(registry, "u1") is False
+    assert _send(registry, "u1") is True  # queued by a connection that was open then
     assert registry.users() == []
     assert registry.dead_connections_removed == 1
+    assert registry.frames_written == 0
+    with pytest.raises(NotConnected):
+        _send(registry, "u1")
 
 
-def test_an_emitter_through_a_registry_with_no_connection_ends_false_after_retries() -> None:
+def test_an_emitter_through_a_registry_with_no_connection_ends_false_without_retrying() -> None:
     registry = InMemoryConnectionRegistry()
-    policy = RetryPolicy(max_attempts=2, base_delay=0, max_delay=0)
+    policy = RetryPolicy(max_attempts=4, base_delay=10, max_delay=10)
     emitter = UnifiedWebSocketEmitter(registry, "u1", retry=policy)
-    assert asyncio.run(emitter.emit_progress(progress=1)) is False
+    assert asyncio.run(emitter.emit_progress(progress=1)) is False  # no 30 s of backoff
     stats = emitter.metrics.snapshot()["events"]["progress"]
-    assert (stats["failed"], stats["retried"]) == (1, 1)
+    assert (stats["not_connected"], stats["failed"], stats["retried"]) == (1, 0, 0)
 
 
 def test_connect_checks_its_arguments() -> None:

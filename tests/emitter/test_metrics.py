@@ -87,12 +87,19 @@ def test_snapshot_reports_each_event_type_and_is_json_serialisable() -> None:
         "retried": 1,
         "cancelled": 0,
     }
+    assert executing["not_connected"] == 0
     latency = executing["latency_ms"]
     assert set(latency) == {"count", "total", "mean", "min", "p50", "p99", "max"}
     assert latency["count"] == 1
     assert 0 < latency["min"] <= latency["p50"] <= latency["p99"] <= latency["max"]
     assert latency["mean"] == pytest.approx(latency["total"])
-    assert snapshot["totals"] == {"sent": 3, "failed": 1, "retried": 1, "cancelled": 0}
+    assert snapshot["totals"] == {
+        "sent": 3,
+        "failed": 1,
+        "retried": 1,
+        "cancelled": 0,
+        "not_connected": 0,
+    }
 
 
 def test_metrics_can_be_shared_by_many_emitters() -> None:

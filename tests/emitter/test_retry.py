@@ -11,7 +11,7 @@ from target_emitter import RetryPolicy
 
 def test_defaults_match_the_documented_policy() -> None:
     policy = RetryPolicy()
-    assert dataclasses.astuple(policy) == (4, 0.005, 0.2, 2.0, None)
+    assert dataclasses.astuple(policy) == (4, 0.005, 0.2, 2.0, 5.0)
 
 
 def test_policy_is_frozen() -> None:

@@ -170,7 +170,8 @@ def test_a_closed_client_is_cleaned_up_and_its_user_then_gets_false() -> None:
                 assert json.loads(await websocket.recv())["seq"] == 1
             await asyncio.sleep(0.05)  # let the server see the close
             second = await emitter.emit_progress(progress=2)
-        return first, second, registry.dead_connections_removed, registry.connection_count()
+        return first, second, registry.closed_connections_removed, registry.connection_count()
 
     first, second, removed, remaining = asyncio.run(run())
+    # The closed socket is noticed before anything is queued for it: not "sent".
     assert (first, second, removed, remaining) == (True, False, 1, 0)
