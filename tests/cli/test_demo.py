@@ -10,8 +10,8 @@ from typer.testing import CliRunner
 from codemods import cli
 from codemods.demo import run_demo
 from codemods.plan import load_plan
-from tests.conftest import SHIM_ROUTING
 from tests.cli.fakes import USER, fake_codemods, write_tree
+from tests.conftest import SHIM_ROUTING
 
 _LEGACY_LIB = "netra_backend/app/services/agent_websocket_bridge.py"
 

@@ -284,7 +284,5 @@ def test_stage_order_must_name_earlier_stages(tmp_path: Path) -> None:
 
 def test_digest_changes_with_the_plan_bytes(tmp_path: Path) -> None:
     a = load_plan()
-    path = bundled_with(
-        tmp_path, 'name = "shim_routing"', 'name = "shim_routing2"'
-    )
+    path = bundled_with(tmp_path, 'name = "shim_routing"', 'name = "shim_routing2"')
     assert load_plan(path).digest != a.digest
