@@ -18,11 +18,14 @@ Guarantees, and where they end:
 - Isolation: a message is published only on its user's channel.
 - "Accepted": at least one instance was subscribed to that user's channel when
   Redis published it. No subscriber raises ``NotConnected``, which is not retried.
-- Broker down: publish fails fast (``socket_timeout``); a connection error is a
-  transient failure the emitter retries within its bounds, then counts failed.
-  A timed-out publish may have gone out, so it is counted failed and not resent.
+- Broker down: publish fails fast (``socket_timeout``). Failing to connect means
+  nothing went out: a transient failure the emitter retries within its bounds,
+  then counts failed. A connection lost or timed out mid-command may have
+  published, so that event is counted failed and not resent (at most once).
   Pub/sub keeps nothing: events published while an instance is cut off do not
   reach it (its clients see the ``seq`` gap). The listener reconnects by itself.
+- Throughput: publishes that are waiting at the same moment go out together in
+  one pipeline (one round trip), in the order they were asked for.
 
 Needs the ``redis`` package (``pip install 'emitter-migrate[redis]'``).
 """
@@ -69,6 +72,8 @@ class RedisFanoutManager:
         self.reconnect_delay = reconnect_delay
         self._pubsub = redis.pubsub(ignore_subscribe_messages=True)
         self._listener: asyncio.Task[None] | None = None
+        self._pending: list[tuple[str, str, asyncio.Future[int]]] = []
+        self._publisher: asyncio.Task[None] | None = None
         self._subscribed: set[str] = set()
         self.received = 0  # messages this instance took off Redis
         self.undelivered = 0  # ... whose user had no connection here any more
@@ -92,6 +97,8 @@ class RedisFanoutManager:
 
     async def aclose(self) -> None:
         """Stop listening and close the pub/sub connection and the client."""
+        if self._publisher is not None and not self._publisher.done():
+            await asyncio.wait({self._publisher}, timeout=5)
         if self._listener is not None:
             self._listener.cancel()
             try:
@@ -104,10 +111,10 @@ class RedisFanoutManager:
     async def connect(self, user_id: str, connection: Connection) -> ConnectionHandle:
         """Register a local socket; this instance then receives the user's events."""
         handle = self.local.connect(user_id, connection)
-        await self.start()
         if user_id not in self._subscribed:
             await self._pubsub.subscribe(self.channel(user_id))
             self._subscribed.add(user_id)
+        await self.start()
         return handle
 
     async def disconnect(self, handle: ConnectionHandle) -> bool:
@@ -119,17 +126,49 @@ class RedisFanoutManager:
         text = getattr(message, "text", None)
         if text is None:
             text = dumps_compact(message)
-        from redis import exceptions
-
-        try:
-            receivers = await self.redis.publish(self.channel(user_id), text)
-        except exceptions.TimeoutError as exc:
-            raise TimeoutError(f"redis publish timed out: {exc}") from None
-        except exceptions.ConnectionError as exc:
-            raise ConnectionError(f"redis unavailable: {exc}") from None
-        if not receivers:
+        loop = asyncio.get_running_loop()
+        receivers: asyncio.Future[int] = loop.create_future()
+        self._pending.append((self.channel(user_id), text, receivers))
+        if self._publisher is None or self._publisher.done():
+            self._publisher = loop.create_task(self._publish())
+        if not await receivers:
             raise NotConnected(f"no instance holds a connection of user {user_id!r}")
         return True
+
+    async def _publish(self) -> None:
+        """Send what is waiting as one pipeline, until nothing is."""
+        from redis import exceptions
+
+        while self._pending:
+            batch, self._pending = self._pending, []
+            try:
+                async with self.redis.pipeline(transaction=False) as pipe:
+                    for channel, text, _ in batch:
+                        pipe.publish(channel, text)
+                    counts = await pipe.execute()
+            except exceptions.ConnectionError as exc:
+                failure: Exception = (
+                    ConnectionError(f"redis unavailable: {exc}")
+                    if "connecting to" in str(exc)  # refused before anything was sent
+                    else TimeoutError(f"redis connection lost mid-publish: {exc}")
+                )
+                for *_, future in batch:
+                    if not future.done():
+                        future.set_exception(failure)
+            except exceptions.TimeoutError as exc:
+                for *_, future in batch:
+                    if not future.done():
+                        future.set_exception(TimeoutError(f"redis publish timed out: {exc}"))
+            except BaseException as exc:
+                for *_, future in batch:
+                    if not future.done():
+                        future.set_exception(exc)
+                if isinstance(exc, asyncio.CancelledError):
+                    raise
+            else:
+                for (*_, future), count in zip(batch, counts, strict=True):
+                    if not future.done():
+                        future.set_result(int(count))
 
     async def _listen(self) -> None:
         from redis import exceptions
@@ -138,9 +177,12 @@ class RedisFanoutManager:
         while True:
             try:
                 if not self._subscribed:
-                    await asyncio.sleep(self.reconnect_delay)
+                    # Nothing to read yet (pub/sub refuses to read before a subscribe).
+                    await asyncio.sleep(0.01)
                     continue
-                message = await self._pubsub.get_message(timeout=1.0)
+                # Block on the read: polling with a timeout checks the socket, not the
+                # parser's buffer, so messages already read could wait out the timeout.
+                message = await self._pubsub.get_message(timeout=None)
             except (exceptions.ConnectionError, exceptions.TimeoutError, OSError):
                 # The broker went away: pub/sub reconnects and resubscribes on next use.
                 self.listener_errors += 1
