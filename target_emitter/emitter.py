@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import weakref
 from collections.abc import Mapping
@@ -28,7 +27,7 @@ logger = logging.getLogger(__name__)
 _UNSET: Any = object()
 # TimeoutError is an OSError: it is caught before these, and never retried.
 _TRANSIENT = (ConnectionError, OSError)
-_ENCODE = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode
+_ENCODE = events.encode_compact
 
 
 def _identifier(field: str, value: object) -> str:
@@ -72,7 +71,7 @@ def _stream_for(manager: ConnectionManager, user_id: str) -> _Stream:
 class _Family:
     """State shared by an emitter and every view ``bind`` makes of it."""
 
-    __slots__ = ("manager", "metrics", "retry", "stream", "user_id")
+    __slots__ = ("envelopes", "manager", "metrics", "never_blocks", "retry", "stream", "user_id")
 
     def __init__(
         self,
@@ -86,6 +85,32 @@ class _Family:
         self.retry = retry
         self.metrics = metrics
         self.stream = _stream_for(manager, user_id)
+        self.never_blocks = getattr(manager, "never_blocks", False) is True
+        # (type, thread, run, agent) -> the message's JSON text up to its seq.
+        self.envelopes: dict[tuple[str, str | None, str | None, str | None], str] = {}
+
+    def envelope_prefix(
+        self, event_type: str, thread_id: str | None, run_id: str | None, agent_name: str | None
+    ) -> str:
+        key = (event_type, thread_id, run_id, agent_name)
+        prefix = self.envelopes.get(key)
+        if prefix is None:
+            if len(self.envelopes) >= 256:  # custom types and many runs: stay bounded
+                self.envelopes.clear()
+            prefix = self.envelopes[key] = _envelope_prefix(self, key)
+        return prefix
+
+
+def _envelope_prefix(family: _Family, key: tuple[str, str | None, str | None, str | None]) -> str:
+    event_type, thread_id, run_id, agent_name = key
+    head = {
+        "type": event_type,
+        "user_id": family.user_id,
+        "thread_id": thread_id,
+        "run_id": run_id,
+        "agent_name": agent_name,
+    }
+    return f'{_ENCODE(head)[:-1]},"seq":'
 
 
 class UnifiedWebSocketEmitter:
@@ -344,12 +369,12 @@ class UnifiedWebSocketEmitter:
             self._agent_name if agent_name is None else _identifier("agent_name", agent_name)
         )
         run_id = self._run_id if run_id is None else _identifier("run_id", run_id)
-        try:
-            # The snapshot: encoded before the first await, so a later change to the
-            # payload cannot reach the wire (or fail inside a connection's send).
-            payload_text = _ENCODE(payload)
-        except (TypeError, ValueError) as exc:
-            raise TypeError(f"{event_type} payload is not JSON-serialisable: {exc}") from None
+        # The snapshot: encoded before the first await (by the payload builders, which
+        # validate that way), so a later change to the payload cannot reach the wire or
+        # fail inside a connection's send.
+        payload_text = getattr(payload, "text", None)
+        if payload_text is None:
+            payload_text = events.ensure_json(event_type, payload).text  # type: ignore[attr-defined]
         family = self._family
         stream = family.stream
         started = perf_counter()
@@ -365,10 +390,13 @@ class UnifiedWebSocketEmitter:
                     "agent_name": agent_name,
                     "seq": stream.seq,
                     "timestamp": utc_timestamp(),
+                    "payload": payload,
                 }
-                # The payload is the last wire key: splice its text into the envelope's.
-                text = f'{_ENCODE(envelope)[:-1]},"payload":{payload_text}}}'
-                envelope["payload"] = payload
+                text = (
+                    f"{family.envelope_prefix(event_type, self._thread_id, run_id, agent_name)}"
+                    f'{stream.seq},"timestamp":"{envelope["timestamp"]}",'
+                    f'"payload":{payload_text}}}'
+                )
                 accepted = await _deliver(family, event_type, OutgoingMessage(envelope, text))
         except asyncio.CancelledError:
             # The seq (if taken) stays used: the client sees a gap, never a reorder.
@@ -384,10 +412,13 @@ async def _deliver(family: _Family, event_type: str, message: Message) -> bool:
     retry = family.retry
     send = family.manager.send_to_user
     user_id = family.user_id
+    # A manager that only queues (never_blocks) needs no timer around each attempt:
+    # arming one costs more than the rest of the emit.
+    unbounded = retry.attempt_timeout is None or family.never_blocks
     attempt = 1
     while True:
         try:
-            if retry.attempt_timeout is None:
+            if unbounded:
                 result = await send(user_id, message)
             else:
                 async with asyncio.timeout(retry.attempt_timeout):

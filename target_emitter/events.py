@@ -111,11 +111,28 @@ def _is_plain_json(value: object) -> bool:
 
 
 _STRICT_ENCODER = json.JSONEncoder(allow_nan=False)
+# The wire's form: compact, UTF-8 kept, NaN refused (as websocket.dumps_compact).
+encode_compact = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode
+
+
+class EncodedPayload(dict[str, Any]):
+    """A payload and its wire text, encoded when it was built (the emit's snapshot)."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, payload: Payload, text: str) -> None:
+        super().__init__(payload)
+        self.text = text
 
 
 def ensure_json(event_type: str, payload: Payload) -> Payload:
-    """Raise TypeError naming the first payload field JSON cannot carry (NaN included)."""
-    for field, value in payload.items():
+    """The payload with its wire text; TypeError naming the first field JSON cannot carry
+    (NaN included)."""
+    try:
+        return EncodedPayload(payload, encode_compact(payload))
+    except (TypeError, ValueError, RecursionError):
+        pass
+    for field, value in payload.items():  # only to say which field it was
         try:
             if _is_plain_json(value):
                 continue
@@ -128,7 +145,7 @@ def ensure_json(event_type: str, payload: Payload) -> Payload:
             raise TypeError(
                 f"{event_type}: payload field {field!r} is not JSON-serialisable ({exc})"
             ) from exc
-    return payload
+    raise TypeError(f"{event_type}: payload is not JSON-serialisable")
 
 
 def _text(event_type: str, field: str, value: object, *, allow_empty: bool = False) -> str:

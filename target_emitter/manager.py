@@ -69,7 +69,7 @@ class ConnectionHandle:
 class _Outbox:
     """One connection's bounded queue of frames and the task that writes them."""
 
-    __slots__ = ("frames", "handle", "task", "wakeup", "writing")
+    __slots__ = ("frames", "handle", "stalled", "task", "wakeup", "write_started", "writing")
 
     def __init__(self, handle: ConnectionHandle) -> None:
         self.handle = handle
@@ -77,6 +77,8 @@ class _Outbox:
         self.wakeup: asyncio.Future[None] | None = None
         self.task: asyncio.Task[None] | None = None
         self.writing = False
+        self.write_started = 0.0  # loop time the current write began
+        self.stalled = False  # the watchdog cancelled the current write
 
 
 class InMemoryConnectionRegistry:
@@ -91,12 +93,17 @@ class InMemoryConnectionRegistry:
     connection of the user queued the message. Each connection writes each message
     at most once, in the order queued. A connection is dropped, and counted, when:
     - its ``send`` raises (``dead_connections_removed``);
-    - a write takes longer than ``send_timeout`` seconds (``stalled_connections_dropped``);
+    - a write takes longer than ``send_timeout`` seconds (``stalled_connections_dropped``;
+      a watchdog checks a few times a second, so the bound is kept within 0.25 s);
     - ``max_queue`` messages are already waiting for it (``slow_connections_dropped``);
     - it says it is no longer open (``closed_connections_removed``).
     The messages still queued for a dropped connection are counted in
     ``frames_dropped``, and never sent elsewhere. ``frames_written`` counts writes.
     """
+
+    # send_to_user only queues: it never waits on a socket, so an emitter needs no
+    # timer around it (see UnifiedWebSocketEmitter).
+    never_blocks = True
 
     def __init__(self, *, max_queue: int = 1024, send_timeout: float = 5.0) -> None:
         if max_queue < 1:
@@ -114,6 +121,7 @@ class InMemoryConnectionRegistry:
         self.closed_connections_removed = 0
         self.frames_written = 0
         self.frames_dropped = 0
+        self._watchdog: asyncio.Task[None] | None = None
 
     def connect(self, user_id: str, connection: Connection) -> ConnectionHandle:
         if not isinstance(user_id, str) or not user_id:
@@ -174,24 +182,31 @@ class InMemoryConnectionRegistry:
         if not boxes:
             raise NotConnected(f"user {user_id!r} has no connection")
         accepted = False
+        backlog = False
+        half = self.max_queue // 2
         for box in boxes:
             if not _is_open(box.handle.connection):
                 self._drop(box, "closed")
                 continue
-            if len(box.frames) >= self.max_queue:
+            frames = box.frames
+            if len(frames) >= self.max_queue:
                 self._drop(box, "slow")
                 continue
-            box.frames.append(message)
+            frames.append(message)
             accepted = True
+            backlog = backlog or len(frames) > half
             if box.task is None or box.task.done():
                 # First use, or the loop that ran the writer has ended.
                 box.wakeup = None
-                box.task = asyncio.get_running_loop().create_task(self._write(box))
+                loop = asyncio.get_running_loop()
+                box.task = loop.create_task(self._write(box))
+                if self._watchdog is None or self._watchdog.done():
+                    self._watchdog = loop.create_task(self._watch())
             elif box.wakeup is not None and not box.wakeup.done():
                 box.wakeup.set_result(None)
         if not accepted:
             raise NotConnected(f"user {user_id!r} has no open connection that can take more")
-        if any(len(box.frames) > self.max_queue // 2 for box in boxes):
+        if backlog:
             # Enqueueing never awaits, so an agent emitting in a loop would starve the
             # writers: let them run once, so only a connection that really cannot keep
             # up fills its queue.
@@ -204,15 +219,17 @@ class InMemoryConnectionRegistry:
         frames = box.frames
         while True:
             while frames:
-                box.writing = True
                 frame = frames.popleft()
+                box.write_started = loop.time()
+                box.writing = True
                 try:
-                    async with asyncio.timeout(self.send_timeout):
-                        await connection.send(frame)
-                except TimeoutError:
+                    await connection.send(frame)
+                except asyncio.CancelledError:
                     box.writing = False
-                    self._drop(box, "stalled")
-                    return
+                    if box.stalled:  # the watchdog's doing, not a shutdown
+                        self._drop(box, "stalled")
+                        return
+                    raise
                 except Exception:
                     box.writing = False
                     self._drop(box, "dead")
@@ -225,6 +242,21 @@ class InMemoryConnectionRegistry:
             except asyncio.CancelledError:
                 return
             box.wakeup = None
+
+    async def _watch(self) -> None:
+        """Cancel a write that has taken longer than ``send_timeout``: one task for the
+        registry instead of a timer around every write."""
+        loop = asyncio.get_running_loop()
+        period = min(self.send_timeout / 4, 0.25)
+        while self._by_user:
+            await asyncio.sleep(period)
+            now = loop.time()
+            for boxes in list(self._by_user.values()):
+                for box in boxes:
+                    if box.writing and now - box.write_started > self.send_timeout:
+                        box.stalled = True
+                        if box.task is not None:
+                            box.task.cancel()
 
     def _drop(self, box: _Outbox, why: str) -> None:
         handle = box.handle
