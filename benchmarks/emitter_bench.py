@@ -10,7 +10,7 @@ against two sinks behind an InMemoryConnectionRegistry:
           write that has to wait would, so users' tasks interleave and latency
           includes time spent waiting for the loop.
 
-To add a scenario (e.g. a compat shim), register a factory and call ``main``::
+To add a scenario, register a factory and call ``main``::
 
     from benchmarks.emitter_bench import SCENARIOS, main
     SCENARIOS["bridge"] = lambda manager, user_id: make_bridge_emit(manager, user_id)
@@ -80,148 +80,6 @@ def direct(manager: ConnectionManager, user_id: str) -> EmitFn:
 SCENARIOS: dict[str, ScenarioFactory] = {"direct": direct}
 
 
-# ---------------------------------------------------------- compat shims ----
-# The same agent run through each legacy API's shim (compat/), called the way
-# unmigrated code calls it. Shims run in the default "warn" mode; the warning text
-# is filtered out (see main) but the warn path, usage counting included, is measured.
-# Legacy methods that returned None are wrapped to answer True, which costs the
-# shim one extra coroutine per event.
-
-
-def _context(user_id: str) -> Any:
-    from types import SimpleNamespace
-
-    return SimpleNamespace(
-        user_id=user_id, thread_id=f"thread-{user_id}", run_id=f"run-{user_id}", request_id=None
-    )
-
-
-def _delivered(step: Callable[[int], Awaitable[Any]]) -> Callable[[int], Awaitable[bool]]:
-    async def emit(i: int) -> bool:
-        await step(i)
-        return True
-
-    return emit
-
-
-def _cycle(steps: list[Callable[[int], Awaitable[Any]]]) -> EmitFn:
-    def emit(i: int) -> Awaitable[bool]:
-        return steps[i % len(steps)](i)
-
-    return emit
-
-
-def shim_old_unified(manager: ConnectionManager, user_id: str) -> EmitFn:
-    from compat.unified_emitter import UnifiedWebSocketEmitter as OldEmitter
-
-    e = OldEmitter(manager, user_id, _context(user_id))
-    a = "bench_agent"
-    return _cycle(
-        [
-            _delivered(lambda i: e.emit_agent_started({"agent_name": a, "context": {"i": i}})),
-            _delivered(
-                lambda i: e.emit_agent_thinking(
-                    {"agent_name": a, "reasoning": "planning the search", "step_number": i}
-                )
-            ),
-            _delivered(
-                lambda i: e.emit_tool_executing(
-                    {"agent_name": a, "tool_name": "search", "parameters": {"q": "why"}}
-                )
-            ),
-            _delivered(
-                lambda i: e.emit_tool_completed(
-                    {
-                        "agent_name": a,
-                        "tool_name": "search",
-                        "result": RESULT,
-                        "execution_time_ms": 1.5,
-                    }
-                )
-            ),
-            _delivered(lambda i: e.emit_agent_completed({"agent_name": a, "result": {"ok": True}})),
-        ]
-    )
-
-
-def shim_bridge(manager: ConnectionManager, user_id: str) -> EmitFn:
-    from compat.agent_websocket_bridge import AgentWebSocketBridge
-    from target_emitter import set_default_manager
-
-    set_default_manager(manager)  # the legacy bridge took no manager
-    b = AgentWebSocketBridge(_context(user_id))
-    r, a = f"run-{user_id}", "bench_agent"
-    return _cycle(
-        [
-            lambda i: b.notify_agent_started(r, a, {"i": i}),
-            lambda i: b.notify_agent_thinking(r, a, "planning the search", i),
-            lambda i: b.notify_tool_executing(r, a, "search", {"q": "why"}),
-            lambda i: b.notify_tool_completed(r, a, "search", RESULT, 1.5),
-            lambda i: b.notify_agent_completed(r, a, {"ok": True}),
-        ]
-    )
-
-
-def shim_base_agent(manager: ConnectionManager, user_id: str) -> EmitFn:
-    from compat.base_agent import BaseAgent
-
-    agent = BaseAgent(name="bench_agent")
-    emitter = UnifiedWebSocketEmitter(manager, user_id, thread_id=f"thread-{user_id}")
-    agent.set_websocket_bridge(emitter, f"run-{user_id}")
-    return _cycle(
-        [
-            _delivered(lambda i: agent.emit_agent_started(f"step {i}")),
-            _delivered(lambda i: agent.emit_thinking("planning the search", step_number=i)),
-            _delivered(lambda i: agent.emit_tool_executing("search", {"q": "why"})),
-            _delivered(lambda i: agent.emit_tool_completed("search", RESULT)),
-            _delivered(lambda i: agent.emit_agent_completed({"ok": True})),
-        ]
-    )
-
-
-def shim_transparent(manager: ConnectionManager, user_id: str) -> EmitFn:
-    from compat.transparent_websocket_events import TransparentWebSocketEmitter
-    from target_emitter import set_default_manager
-
-    set_default_manager(manager)  # the legacy emitter took no manager
-    t = TransparentWebSocketEmitter(_context(user_id))
-    return _cycle(
-        [
-            _delivered(lambda i: t.emit_agent_started("bench_agent", "benchmark agent")),
-            _delivered(lambda i: t.emit_agent_thinking("planning the search", i)),
-            _delivered(lambda i: t.emit_tool_executing("search", "full-text search")),
-            _delivered(lambda i: t.emit_tool_completed("search", RESULT)),
-            _delivered(lambda i: t.emit_agent_completed({"ok": True}, 1.5)),
-        ]
-    )
-
-
-def shim_factory(manager: ConnectionManager, user_id: str) -> EmitFn:
-    from compat.agent_instance_factory import UserWebSocketEmitter
-
-    bridge = UnifiedWebSocketEmitter(manager, user_id)
-    e = UserWebSocketEmitter(user_id, f"thread-{user_id}", f"run-{user_id}", bridge)
-    a = "bench_agent"
-    return _cycle(
-        [
-            lambda i: e.notify_agent_started(a, {"i": i}),
-            lambda i: e.notify_agent_thinking(a, "planning the search", i),
-            lambda i: e.notify_tool_executing(a, "search", {"q": "why"}),
-            lambda i: e.notify_tool_completed(a, "search", RESULT, 1.5),
-            lambda i: e.notify_agent_completed(a, {"ok": True}),
-        ]
-    )
-
-
-SCENARIOS.update(
-    {
-        "old_unified": shim_old_unified,
-        "bridge": shim_bridge,
-        "base_agent": shim_base_agent,
-        "transparent": shim_transparent,
-        "factory": shim_factory,
-    }
-)
 
 
 class InlineSink:
@@ -425,12 +283,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> list[Result]:
     args = parse_args(argv)
-    import warnings
-
-    from compat import EmitterMigrationWarning
-
-    # The shims' once-per-call-site text is noise here; their warn path still runs.
-    warnings.filterwarnings("ignore", category=EmitterMigrationWarning)
     _print_header(args)
     results = []
     _print_table_header(

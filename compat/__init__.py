@@ -1,11 +1,11 @@
-"""Deprecation shims that keep the five legacy emitter APIs working on the unified emitter.
+"""The deprecation of the legacy emitter APIs while an application migrates.
 
-One module per legacy API (``compat.unified_emitter``, ``compat.agent_websocket_bridge``,
-``compat.base_agent``, ``compat.transparent_websocket_events``,
-``compat.agent_instance_factory``). Every legacy call warns with
-``EmitterMigrationWarning`` at the caller's line and is counted; the switch is
+Stage `deprecate` decorates each legacy class and factory where it is defined
+(``compat.deprecation``). Every legacy call then warns with
+``EmitterMigrationWarning`` at the caller and is counted. The switch is
 ``EMITTER_MIGRATE_COMPAT=warn|error|silent`` or ``set_mode``/``mode``.
-Importing this package is cheap: the plan is read on the first legacy call.
+Importing this package is cheap: the plan is read when a legacy class is
+decorated.
 """
 
 from compat._plan import use_plan

@@ -25,12 +25,14 @@ import inspect
 import warnings
 from collections.abc import Callable
 from contextvars import ContextVar
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from codemods.legacy_aliases import Alias, aliases_of, receiver_attribute
 from compat._messages import constructor_message, method_message
 from compat._plan import current_plan
 from compat._warnings import report_use
+
+if TYPE_CHECKING:  # imported where used: importing this module reads no plan
+    from codemods.legacy_aliases import Alias
 
 __all__ = ["LegacyAliasWarning", "legacy_api", "legacy_callable"]
 
@@ -53,6 +55,8 @@ def legacy_api(api_id: str) -> Callable[[T], T]:
     def decorate(cls: T) -> T:
         if cls.__dict__.get(_MARK) == api_id:
             return cls
+        from codemods.legacy_aliases import aliases_of, receiver_attribute
+
         api = current_plan().apis[api_id]
         for name, mapping in api.methods.items():
             function = cls.__dict__.get(name)

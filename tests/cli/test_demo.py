@@ -81,13 +81,21 @@ def test_demo_fails_when_compat_is_still_used_where_no_site_was_manual(tmp_path)
         source,
         {
             "app/uses_shim.py": (
-                "from compat.agent_websocket_bridge import create_agent_websocket_bridge\n\n"
+                "from app.legacy_factory import create_agent_websocket_bridge\n\n"
                 "def make():\n"
                 "    try:\n"
                 "        return create_agent_websocket_bridge()\n"
                 "    except ValueError:\n"
                 "        return None\n"
-            )
+            ),
+            # A legacy factory as stage 1 leaves one: deprecated where it is defined.
+            "app/legacy_factory.py": (
+                "from compat.deprecation import legacy_callable\n\n"
+                '@legacy_callable("netra_backend.app.services.agent_websocket_bridge.'
+                'create_agent_websocket_bridge")\n'
+                "def create_agent_websocket_bridge(user_context=None):\n"
+                "    return object()\n"
+            ),
         },
     )
     out: list[str] = []

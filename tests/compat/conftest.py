@@ -18,8 +18,6 @@ def clean_compat_state(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.delenv(_warnings.ENV_MODE, raising=False)
     monkeypatch.setattr(_warnings, "_process_mode", "warn")
     monkeypatch.setattr(_warnings, "_process_api_modes", {})
-    # The default legacy-manager provider would find nothing here anyway; make it explicit.
-    monkeypatch.setenv("EMITTER_MIGRATE_LEGACY_MANAGER", "")
     compat.reset_usage()
     set_default_manager(None)
     yield

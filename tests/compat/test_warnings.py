@@ -13,20 +13,25 @@ import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
 import compat
 from compat import EmitterMigrationWarning, _warnings
 from compat._messages import shown_path
-from compat.agent_instance_factory import AgentInstanceFactory, UserWebSocketEmitter
-from compat.agent_websocket_bridge import AgentWebSocketBridge, create_agent_websocket_bridge
-from compat.base_agent import BaseAgent
-from compat.transparent_websocket_events import TransparentWebSocketEmitter
-from compat.unified_emitter import UnifiedWebSocketEmitter as OldEmitter
-from compat.unified_emitter import WebSocketEmitterFactory, set_websocket_manager
 from target_emitter import RecordingManager
+from tests.compat.legacy_api import (
+    AgentWebSocketBridge,
+    BaseAgent,
+    TransparentWebSocketEmitter,
+    UserWebSocketEmitter,
+    create_agent_websocket_bridge,
+    set_websocket_manager,
+)
+from tests.compat.legacy_api import UnifiedWebSocketEmitter as OldEmitter
 
+ROOT = Path(__file__).resolve().parents[2]
 HERE = __file__
 
 
@@ -47,8 +52,18 @@ def ours(seen: list[warnings.WarningMessage]) -> list[warnings.WarningMessage]:
 
 
 @pytest.fixture
-def bridge(manager: RecordingManager, context: SimpleNamespace) -> AgentWebSocketBridge:
-    return AgentWebSocketBridge._build(context)
+def bridge(context: SimpleNamespace) -> AgentWebSocketBridge:
+    return AgentWebSocketBridge(context)
+
+
+def awaited(coro: Any) -> Any:
+    """Await ``coro`` from a coroutine, as application code does: the decorated method
+    reports when its coroutine starts, and then its caller is that coroutine."""
+
+    async def caller() -> Any:
+        return await coro
+
+    return asyncio.run(caller())
 
 
 def test_the_warning_is_a_deprecation_warning_of_our_own() -> None:
@@ -59,7 +74,7 @@ def test_the_warning_is_a_deprecation_warning_of_our_own() -> None:
 def test_the_message_names_the_legacy_method_the_replacement_and_the_command(
     bridge: AgentWebSocketBridge, recorded: list[warnings.WarningMessage]
 ) -> None:
-    asyncio.run(bridge.notify_tool_executing("r1", "a", "search", {"q": 1}))
+    awaited(bridge.notify_tool_executing("r1", "a", "search", {"q": 1}))
 
     (warning,) = ours(recorded)
     text = str(warning.message)
@@ -71,74 +86,77 @@ def test_the_message_names_the_legacy_method_the_replacement_and_the_command(
     assert f"emitter-migrate run --stage call-sites {shown_path(HERE)}" in text
 
 
-def test_a_method_left_to_a_person_says_so_with_the_plans_reason(
+def test_a_method_the_plan_leaves_to_a_person_is_not_wrapped(
     bridge: AgentWebSocketBridge, recorded: list[warnings.WarningMessage]
 ) -> None:
-    bridge.create_user_emitter_from_ids("u1", "t1", "r1")
+    bridge.create_user_emitter_from_ids("u1", "t1", "r1")  # manual in the plan: not wrapped
 
+    assert ours(recorded) == []
+    asyncio.run(bridge.notify_tool_executing("r1", "a", "search"))
     text = str(ours(recorded)[0].message)
-    assert "create_user_emitter_from_ids() is deprecated" in text
-    assert "by hand" in text and f"emitter-migrate scan {shown_path(HERE)}" in text
+    assert "notify_tool_executing() is deprecated" in text
 
 
-async def _triage(agent: BaseAgent) -> list[int]:
-    lines = [line_after()]
-    await agent.emit_agent_started()
-    lines.append(line_after())
-    await asyncio.gather(agent.emit_thinking("a"), agent.emit_progress("b"))
-    return [lines[0], lines[1], lines[1]]
-
-
-def _calls(manager: RecordingManager, ctx: SimpleNamespace) -> dict[str, Callable[[], list[int]]]:
-    """Each entry makes legacy calls and returns the lines they were made on."""
+def _calls(ctx: SimpleNamespace) -> dict[str, Callable[[], list[int]]]:
+    """Each entry makes legacy calls (awaited from a coroutine) and returns their lines."""
 
     def bridge_method() -> list[int]:
-        b = AgentWebSocketBridge._build(ctx)
-        line = line_after()
-        asyncio.run(b.notify_agent_started("r1", "a"))
-        return [line]
+        b = AgentWebSocketBridge(ctx)
 
-    def dual_methods() -> list[int]:
-        old = OldEmitter._build(manager, "u1", ctx)
-        lines = [line_after()]
+        async def calls() -> list[int]:
+            line = line_after()
+            await b.notify_agent_started("r1", "a")
+            return [line]
+
+        return asyncio.run(calls())
+
+    def same_named_methods() -> list[int]:
+        old = OldEmitter(RecordingManager(), "u1", ctx)
         t = TransparentWebSocketEmitter(ctx)
-        lines.append(line_after())
-        asyncio.run(old.emit_agent_started({"agent_name": "a"}))
-        lines.append(line_after())
-        asyncio.run(t.emit_tool_completed("search", 1))
-        return lines
 
-    def constructors() -> list[int]:
+        async def calls() -> list[int]:
+            lines = [line_after()]
+            await old.emit_agent_started({"agent_name": "a"})
+            lines.append(line_after())
+            await t.emit_tool_completed("search", 1)
+            return lines
+
+        return asyncio.run(calls())
+
+    def factories_and_functions() -> list[int]:
         lines = [line_after()]
-        AgentWebSocketBridge(ctx)
-        lines.append(line_after())
         create_agent_websocket_bridge(ctx)
         lines.append(line_after())
-        WebSocketEmitterFactory.create_emitter(manager, "u1", ctx)
-        lines.append(line_after())
-        set_websocket_manager(manager)
-        lines.append(line_after())
-        UserWebSocketEmitter("u1", "t1", "r1", object())
-        lines.append(line_after())
-        AgentInstanceFactory(object())._create_emitter("u1", "t1", "r1")
+        set_websocket_manager(RecordingManager())
         return lines
 
-    def agent_methods() -> list[int]:
+    def agent_methods_awaited_one_calling_another() -> list[int]:
         agent = BaseAgent(name="triage")
-        agent.set_websocket_bridge(AgentWebSocketBridge._build(ctx), "r1")
-        return asyncio.run(_triage(agent))
+
+        async def calls() -> list[int]:
+            lines = [line_after()]
+            await agent.emit_agent_started()
+            lines.append(line_after())
+            await agent.emit_tool_started("grep")  # its call of emit_tool_executing: not again
+            return lines
+
+        return asyncio.run(calls())
 
     def factory_error_method() -> list[int]:
-        e = UserWebSocketEmitter._build("u1", "t1", "r1", object())
-        line = line_after()
-        asyncio.run(e.notify_agent_error("a", "boom"))
-        return [line]
+        e = UserWebSocketEmitter("u1", "t1", "r1", object())
+
+        async def calls() -> list[int]:
+            line = line_after()
+            await e.notify_agent_error("a", "boom")
+            return [line]
+
+        return asyncio.run(calls())
 
     return {
         "bridge method": bridge_method,
-        "dual-shape methods": dual_methods,
-        "constructors and functions": constructors,
-        "agent methods, awaited and gathered": agent_methods,
+        "same-named methods": same_named_methods,
+        "factories and functions": factories_and_functions,
+        "agent methods, one calling another": agent_methods_awaited_one_calling_another,
         "factory emitter's error method": factory_error_method,
     }
 
@@ -147,37 +165,38 @@ def _calls(manager: RecordingManager, ctx: SimpleNamespace) -> dict[str, Callabl
     "name",
     [
         "bridge method",
-        "dual-shape methods",
-        "constructors and functions",
-        "agent methods, awaited and gathered",
+        "same-named methods",
+        "factories and functions",
+        "agent methods, one calling another",
         "factory emitter's error method",
     ],
 )
 def test_the_warning_points_at_the_callers_line(
     name: str,
-    manager: RecordingManager,
     context: SimpleNamespace,
     recorded: list[warnings.WarningMessage],
 ) -> None:
-    lines = _calls(manager, context)[name]()
+    lines = _calls(context)[name]()
 
     found = ours(recorded)
     assert [(w.filename, w.lineno) for w in found] == [(HERE, line) for line in lines]
 
 
-def test_an_agent_wired_to_a_legacy_bridge_warns_at_the_callers_line(
-    monkeypatch: pytest.MonkeyPatch, recorded: list[warnings.WarningMessage]
+def test_a_gathered_call_is_reported_where_asyncio_started_it(
+    recorded: list[warnings.WarningMessage],
 ) -> None:
-    from tests.compat.test_legacy_behaviour import LegacyBaseAgent, _fake_module
+    # The decorated methods stay coroutine functions, so they report when the coroutine
+    # starts; under gather that is inside asyncio (README, "The transition at runtime").
+    agent = BaseAgent(name="triage")
 
-    _fake_module(monkeypatch, "netra_backend.app.agents.base_agent", BaseAgent=LegacyBaseAgent)
-    monkeypatch.delitem(vars(compat.base_agent), "BaseAgent", raising=False)
-    agent = compat.base_agent.BaseAgent(name="kb")
+    async def calls() -> None:
+        await asyncio.gather(agent.emit_thinking("a"), agent.emit_progress("b"))
 
-    line = line_after()
-    asyncio.run(agent.emit_tool_started("grep"))
+    asyncio.run(calls())
 
-    assert [(w.filename, w.lineno) for w in ours(recorded)] == [(HERE, line)]
+    found = ours(recorded)
+    assert len(found) == 2
+    assert all(Path(w.filename).parent.name == "asyncio" for w in found)
 
 
 def test_by_default_each_call_site_warns_once(bridge: AgentWebSocketBridge) -> None:
@@ -219,7 +238,7 @@ def test_a_warnings_error_filter_raises_at_every_call(bridge: AgentWebSocketBrid
         warnings.simplefilter("error", EmitterMigrationWarning)
         for _ in range(2):
             with pytest.raises(EmitterMigrationWarning):
-                bridge.notify_agent_started("r1", "a")
+                awaited(bridge.notify_agent_started("r1", "a"))
 
 
 def _run_script(
@@ -231,7 +250,7 @@ def _run_script(
         for k, v in os.environ.items()
         if not k.startswith(("EMITTER_MIGRATE", "PYTHONWARNINGS"))
     }
-    full_env.update(env, PYTHONPATH=str(tmp_path))
+    full_env.update(env, PYTHONPATH=os.pathsep.join([str(tmp_path), str(ROOT)]))
     return subprocess.run(
         [sys.executable, *options, "-c", "import legacy_user"],
         cwd=tmp_path,
@@ -245,11 +264,11 @@ def _run_script(
 LEGACY_USER = """\
     import asyncio
     from types import SimpleNamespace
-    from compat.agent_websocket_bridge import AgentWebSocketBridge
+    from tests.compat.legacy_api import create_agent_websocket_bridge
     from target_emitter import RecordingManager, set_default_manager
 
     set_default_manager(RecordingManager())
-    bridge = AgentWebSocketBridge(SimpleNamespace(user_id="u", thread_id="t", run_id="r"))
+    bridge = create_agent_websocket_bridge(SimpleNamespace(user_id="u", run_id="r"))
 
     async def main():
         for _ in range(3):
@@ -283,15 +302,16 @@ def test_warning_options_on_the_command_line_still_decide(tmp_path: Path) -> Non
     assert hidden.returncode == 0, hidden.stderr
     assert "EmitterMigrationWarning" not in hidden.stderr
     assert fatal.returncode != 0
-    assert "EmitterMigrationWarning: AgentWebSocketBridge() is deprecated" in fatal.stderr
+    assert "EmitterMigrationWarning: create_agent_websocket_bridge() is deprecated" in fatal.stderr
 
 
 def test_error_mode_from_the_environment_raises_at_the_first_legacy_use(tmp_path: Path) -> None:
     proc = _run_script(tmp_path, LEGACY_USER, {"EMITTER_MIGRATE_COMPAT": "error"})
 
     assert proc.returncode != 0
-    assert "compat._warnings.EmitterMigrationWarning: AgentWebSocketBridge() is deprecated" in (
-        proc.stderr
+    assert (
+        "compat._warnings.EmitterMigrationWarning: create_agent_websocket_bridge() is deprecated"
+        in proc.stderr
     )
     assert "done" not in proc.stdout
 
@@ -314,11 +334,10 @@ def test_usage_is_dumped_at_exit_and_merged_across_processes(tmp_path: Path) -> 
 
 
 def test_importing_compat_reads_no_plan() -> None:
+    # A legacy module imports compat.deprecation; the plan is read when it decorates.
     code = (
-        "import sys, compat, compat.agent_websocket_bridge, compat.base_agent, "
-        "compat.transparent_websocket_events, compat.agent_instance_factory, "
-        "compat.unified_emitter; print(sorted(m for m in ('codemods.plan', 'tomllib', "
-        "'pathspec') if m in sys.modules))"
+        "import sys, compat, compat.deprecation; print(sorted(m for m in ('codemods.plan', "
+        "'tomllib', 'pathspec') if m in sys.modules))"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
 
@@ -329,12 +348,18 @@ def test_importing_compat_reads_no_plan() -> None:
 # -------------------------------------------------------------------- modes ----
 def test_error_mode_raises_at_the_call_and_still_counts(bridge: AgentWebSocketBridge) -> None:
     compat.set_mode("error")
+
+    lines: list[int] = []
+
+    async def call() -> None:
+        lines.append(line_after())
+        await bridge.notify_agent_started("r1", "a")
+
     with pytest.raises(EmitterMigrationWarning) as raised:
-        line = line_after()
-        bridge.notify_agent_started("r1", "a")
+        asyncio.run(call())
 
     assert str(raised.value).startswith("AgentWebSocketBridge.notify_agent_started()")
-    assert str(raised.value).endswith(f"[called from {HERE}:{line}]")
+    assert str(raised.value).endswith(f"[called from {HERE}:{lines[0]}]")
     assert compat.usage_snapshot()["apis"]["bridge.notify_agent_started"]["count"] == 1
 
 
@@ -355,7 +380,7 @@ def test_the_mode_context_manager_applies_inside_only(
     with compat.mode("error"):
         assert compat.get_mode() == "error"
         with pytest.raises(EmitterMigrationWarning):
-            bridge.notify_agent_started("r1", "a")
+            awaited(bridge.notify_agent_started("r1", "a"))
         with compat.mode("silent", api="bridge"):
             asyncio.run(bridge.notify_agent_started("r1", "a"))
     asyncio.run(bridge.notify_agent_started("r1", "a"))
@@ -371,12 +396,12 @@ def test_a_mode_can_be_set_for_one_api(
     compat.set_mode("silent", api="transparent")
 
     with pytest.raises(EmitterMigrationWarning):
-        bridge.notify_agent_started("r1", "a")
-    TransparentWebSocketEmitter(context)
-    asyncio.run(OldEmitter._build(RecordingManager(), "u1").notify_custom("x", {}))
+        awaited(bridge.notify_agent_started("r1", "a"))
+    awaited(TransparentWebSocketEmitter(context).emit_tool_completed("t", 1))
+    awaited(OldEmitter(RecordingManager(), "u1").notify_custom("x", {}))
 
     assert [str(w.message).split("(")[0] for w in ours(recorded)] == [
-        "websocket_core.UnifiedWebSocketEmitter.notify_custom"
+        "UnifiedWebSocketEmitter.notify_custom"
     ]
 
 
