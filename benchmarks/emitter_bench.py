@@ -80,8 +80,6 @@ def direct(manager: ConnectionManager, user_id: str) -> EmitFn:
 SCENARIOS: dict[str, ScenarioFactory] = {"direct": direct}
 
 
-
-
 class InlineSink:
     """Counts what it is sent and keeps nothing, so memory stays flat."""
 
