@@ -197,13 +197,6 @@ class Plan:
     def stage_names(self) -> list[str]:
         return [s.name for s in self.stages]
 
-    def stages_before(self, name: str) -> list[Stage]:
-        names = self.stage_names
-        return list(self.stages[: names.index(name)])
-
-    def is_legacy_module(self, module: str) -> bool:
-        return module in self.legacy_modules
-
     @cached_property
     def legacy_method_names(self) -> frozenset[str]:
         return frozenset(m for api in self.apis.values() for m in api.methods)
@@ -417,7 +410,9 @@ class _Validator:
         self.keys(target, _TARGET_KEYS, "target")
         target_module = self.typed(target, "module", str, "target", default="")
         target_class = self.typed(target, "class", str, "target", default="")
-        events = self.str_table(target, "events", "target") or _default_events()
+        events = self.str_table(target, "events", "target")
+        if target and not events:
+            self.problem("target.events", "required: wire event type -> the unified method")
         if self.check_target and target_module and target_class:
             self._load_target(target_module, target_class)
         stages = self.build_stages(data)
@@ -802,18 +797,6 @@ class _Validator:
             self.problem(key, f"template is not a Python expression: {exc.msg}")
             return None
         return t
-
-
-def _default_events() -> dict[str, str]:
-    return {
-        "agent_started": "emit_agent_started",
-        "agent_thinking": "emit_agent_thinking",
-        "tool_executing": "emit_tool_executing",
-        "tool_completed": "emit_tool_completed",
-        "agent_completed": "emit_agent_completed",
-        "agent_error": "emit_agent_error",
-        "progress": "emit_progress",
-    }
 
 
 def _join(*parts: str) -> str:

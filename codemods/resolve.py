@@ -179,11 +179,6 @@ class Resolver:
         known = {p for p in unique if p in self.names.symbols or p in self.names.classes}
         return known.pop() if len(known) == 1 else None
 
-    def symbol_of(self, node: cst.CSTNode) -> str | None:
-        """The legacy dotted symbol a Name/Attribute refers to (via legacy or shim path)."""
-        dotted = self.qualified(node)
-        return self.names.symbols.get(dotted) if dotted else None
-
     def class_type(self, node: cst.CSTNode) -> str | None:
         """API id (or UNIFIED) of the class a Name/Attribute refers to, else None."""
         dotted = self.qualified(node)

@@ -111,10 +111,6 @@ class SparseSource:
         pieces.append(code[cursor:])
         return "".join(pieces)
 
-    @property
-    def kept_fraction(self) -> float:
-        return (len(self.text) - sum(len(m) for m, _ in self.regions)) / max(1, len(self.original))
-
 
 def _module_binds(stmt: ast.stmt, has_global: bool, has_walrus: bool) -> set[str]:
     """Names a top-level statement binds in the module scope (a small superset);

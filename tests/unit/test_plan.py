@@ -286,3 +286,12 @@ def test_digest_changes_with_the_plan_bytes(tmp_path: Path) -> None:
     a = load_plan()
     path = bundled_with(tmp_path, 'name = "shim_routing"', 'name = "shim_routing2"')
     assert load_plan(path).digest != a.digest
+
+
+def test_a_target_without_its_event_table_is_refused(tmp_path: Path) -> None:
+    # The table is the one place that says which unified method sends which wire event.
+    text = BUNDLED.read_text(encoding="utf-8")
+    start = text.index("[target.events]")
+    end = text.index("# ---", start)
+    [message] = problems_of(write_plan(tmp_path, text[:start] + text[end:]))
+    assert message.endswith("target.events: required: wire event type -> the unified method")
