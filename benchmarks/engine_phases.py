@@ -27,12 +27,12 @@ import libcst as cst  # noqa: E402
 from codemod_bench import build_repo  # noqa: E402
 from libcst.metadata import MetadataWrapper  # noqa: E402
 
+import codemods.analysis.import_edit as import_edit  # noqa: E402
 import codemods.engine as engine  # noqa: E402
-import codemods.import_edit as import_edit  # noqa: E402
-import codemods.process as process  # noqa: E402
-import codemods.transforms.cleanup as cleanup  # noqa: E402
+import codemods.run.process as process  # noqa: E402
+import codemods.stages.cleanup as cleanup  # noqa: E402
+from codemods.analysis.resolve import Resolver  # noqa: E402
 from codemods.plan import load_plan  # noqa: E402
-from codemods.resolve import Resolver  # noqa: E402
 
 _spent: Counter[str] = Counter()
 _calls: Counter[str] = Counter()

@@ -29,9 +29,9 @@ sys.path.insert(0, str(HERE))
 
 from codemod_bench import TARGETS, build_repo, grep_floor  # noqa: E402
 
-from codemods.discover import discover  # noqa: E402
+from codemods.fastcst.prefilter import TokenMatcher  # noqa: E402
 from codemods.plan import load_plan  # noqa: E402
-from codemods.prefilter import TokenMatcher  # noqa: E402
+from codemods.run.discover import discover  # noqa: E402
 
 _matcher: TokenMatcher | None = None  # set before the workers fork
 _CHUNK = 100  # files per task

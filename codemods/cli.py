@@ -16,9 +16,9 @@ from typing import Annotated, Literal, NoReturn, TypeVar
 import typer
 
 from codemods import engine, render
-from codemods.discover import common_root
 from codemods.plan import Plan, PlanError, load_plan
 from codemods.report import Report
+from codemods.run.discover import common_root
 
 T = TypeVar("T")
 

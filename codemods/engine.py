@@ -31,23 +31,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from codemods.cache import ResultCache, cache_key
-from codemods.collector import fewer_collections
-from codemods.discover import discover
-from codemods.jobs import Job, Outcome, Work
-from codemods.lock import LockError, run_lock
+from codemods.analysis.project_index import ProjectIndex, build_index, module_name_of
+from codemods.fastcst.collector import fewer_collections
+from codemods.fastcst.prefilter import PrefilterMemo, TokenMatcher
 from codemods.plan import Plan, Stage
-from codemods.pool import map_jobs
-from codemods.prefilter import PrefilterMemo, TokenMatcher
-from codemods.project_index import ProjectIndex, build_index, module_name_of
 from codemods.report import AUTO, MANUAL, FileError, Report, Site
-from codemods.signals import graceful_signals
-from codemods.source import SourceError, read_source, write_atomic
-from codemods.transforms import CodemodUnavailable, check_codemod, get_codemod
-from codemods.version import tool_fingerprint
+from codemods.run.cache import ResultCache, cache_key
+from codemods.run.discover import discover
+from codemods.run.jobs import Job, Outcome, Work
+from codemods.run.lock import LockError, run_lock
+from codemods.run.pool import map_jobs
+from codemods.run.signals import graceful_signals
+from codemods.run.source import SourceError, read_source, write_atomic
+from codemods.run.version import tool_fingerprint
+from codemods.stages import CodemodUnavailable, check_codemod, get_codemod
 
 if TYPE_CHECKING:
-    from codemods.transforms.base import StageCodemod
+    from codemods.stages.base import StageCodemod
 
 __all__ = [
     "MODES",
@@ -267,9 +267,9 @@ def _read_raw(path: str) -> bytes:
 
 # ------------------------------------------------------------ file worker ----
 def _process(work: Work, job: Job) -> Outcome:
-    """codemods.process.process_job, imported on first use: LibCST loads only for a run
+    """codemods.run.process.process_job, imported on first use: LibCST loads only for a run
     that has a file to parse (every other file's result comes from the cache)."""
-    from codemods.process import process_job
+    from codemods.run.process import process_job
 
     return process_job(work, job)
 

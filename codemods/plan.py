@@ -25,7 +25,7 @@ from typing import Any
 
 import pathspec
 
-from codemods.transforms import CODEMODS
+from codemods.stages import CODEMODS
 
 DEFAULT_PLAN_NAME = "emitter_consolidation.toml"
 KNOWN_CODEMODS = tuple(CODEMODS)  # the registry imports no LibCST

@@ -8,7 +8,7 @@ subclasses stay exactly as they were. What changes:
 - each legacy emitting method that the plan lists warns with
   ``EmitterMigrationWarning`` and is counted (``EMITTER_MIGRATE_COMPAT`` switches
   it, as for every legacy call), then runs unchanged;
-- the class answers the unified methods that ``codemods.legacy_aliases``
+- the class answers the unified methods that ``codemods.analysis.legacy_aliases``
   allows, by calling its own legacy method. So a call that stage 2 rewrote runs
   the same code, with the same payload, return value and exceptions. For an
   API whose plan receiver is ``{self}.attr``, the class gets a read-only
@@ -32,7 +32,7 @@ from compat._plan import current_plan
 from compat._warnings import report_use
 
 if TYPE_CHECKING:  # imported where used: importing this module reads no plan
-    from codemods.legacy_aliases import Alias
+    from codemods.analysis.legacy_aliases import Alias
 
 __all__ = ["LegacyAliasWarning", "legacy_api", "legacy_callable"]
 
@@ -55,7 +55,7 @@ def legacy_api(api_id: str) -> Callable[[T], T]:
     def decorate(cls: T) -> T:
         if cls.__dict__.get(_MARK) == api_id:
             return cls
-        from codemods.legacy_aliases import aliases_of, receiver_attribute
+        from codemods.analysis.legacy_aliases import aliases_of, receiver_attribute
 
         api = current_plan().apis[api_id]
         for name, mapping in api.methods.items():

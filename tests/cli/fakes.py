@@ -14,8 +14,8 @@ from pathlib import Path
 
 import libcst as cst
 
-from codemods.transforms import override
-from codemods.transforms.base import StageCodemod
+from codemods.stages import override
+from codemods.stages.base import StageCodemod
 
 # Files a fake was run on (in-process runs only): (stage, path).
 SEEN: list[tuple[str, str]] = []

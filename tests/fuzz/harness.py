@@ -18,11 +18,11 @@ import libcst as cst
 import pytest
 from hypothesis import settings
 
+from codemods.analysis.project_index import ProjectIndex, build_index
 from codemods.engine import module_name_for
-from codemods.project_index import ProjectIndex, build_index
 from codemods.report import AUTO, Site
-from codemods.transforms import CodemodUnavailable, get_codemod
-from codemods.transforms.base import FileContext, StageCodemod, run_codemod
+from codemods.stages import CodemodUnavailable, get_codemod
+from codemods.stages.base import FileContext, StageCodemod, run_codemod
 from target_emitter import UnifiedWebSocketEmitter
 from tests.fuzz.fragments import PLAN
 

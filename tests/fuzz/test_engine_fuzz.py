@@ -20,8 +20,8 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from codemods.engine import run_stages
+from codemods.fastcst.sparse import FULL_PARSE_ENV
 from codemods.report import AUTO, Report
-from codemods.sparse import FULL_PARSE_ENV
 from tests.fuzz.fragments import (
     BASE,
     PLAN,
@@ -36,7 +36,7 @@ from tests.fuzz.harness import check_valid, compiles, diff, fuzz_settings
 
 @contextlib.contextmanager
 def _full_parse(on: bool) -> Iterator[None]:
-    """The engine's switch for parsing every file whole (codemods.sparse.FULL_PARSE_ENV)."""
+    """The engine's switch for parsing every file whole (codemods.fastcst.sparse.FULL_PARSE_ENV)."""
     before = os.environ.get(FULL_PARSE_ENV)
     os.environ[FULL_PARSE_ENV] = "1" if on else "0"
     try:

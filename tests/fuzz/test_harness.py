@@ -6,8 +6,8 @@ import libcst as cst
 import pytest
 
 from codemods.report import AUTO, Site
-from codemods.transforms import override
-from codemods.transforms.base import StageCodemod
+from codemods.stages import override
+from codemods.stages.base import StageCodemod
 from tests.fuzz.fragments import PLAN
 from tests.fuzz.harness import (
     Outcome,

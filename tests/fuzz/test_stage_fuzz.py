@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 
 from codemods.engine import module_name_for
-from codemods.transforms.base import FileContext
+from codemods.stages.base import FileContext
 from tests.fuzz.fragments import PLAN, GenModule, legacy_modules, plain_modules
 from tests.fuzz.harness import STAGES, check_stages, codemod_of, fuzz_settings, project_of
 

@@ -11,9 +11,9 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from codemods.cache import CACHE_DIR_NAME
-from codemods.lock import LOCK_NAME
-from codemods.source import TEMP_SUFFIX
+from codemods.run.cache import CACHE_DIR_NAME
+from codemods.run.lock import LOCK_NAME
+from codemods.run.source import TEMP_SUFFIX
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 # A few hundred small files, one in ten using a legacy API: big enough for several write

@@ -11,7 +11,7 @@ import signal
 import time
 from pathlib import Path
 
-from codemods.lock import LOCK_NAME
+from codemods.run.lock import LOCK_NAME
 from tests.safety.conftest import Migration
 from tests.safety.repo import copy_tree, leftovers, run_cli, snapshot, start_cli
 

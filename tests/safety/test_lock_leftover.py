@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from codemods.lock import LOCK_NAME
+from codemods.run.lock import LOCK_NAME
 
 _DRIVER = textwrap.dedent(
     """

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 import codemods.engine as engine
-import codemods.source as source
+import codemods.run.source as source
 from codemods.plan import load_plan
 from codemods.report import Report
-from codemods.source import SourceFile
+from codemods.run.source import SourceFile
 from tests.safety.repo import leftovers
 
 PLAN = load_plan()

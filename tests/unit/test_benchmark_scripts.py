@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from benchmarks import make_repo
-from codemods.discover import discover
+from codemods.fastcst.prefilter import TokenMatcher
 from codemods.plan import load_plan
-from codemods.prefilter import TokenMatcher
+from codemods.run.discover import discover
 
 BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 import pytest
 
-from codemods.binding import (
+from codemods.analysis.binding import (
     BindError,
     Mapped,
     Refusal,
@@ -14,8 +14,8 @@ from codemods.binding import (
     map_call,
     target_params,
 )
+from codemods.analysis.resolve import code
 from codemods.plan import Mapping_, Plan, Signature, load_plan
-from codemods.resolve import code
 
 BRIDGE_MODULE = "netra_backend.app.services.agent_websocket_bridge"
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from codemods.cache import CACHE_DIR_NAME, ENV_CACHE_DIR, ResultCache, cache_key
+from codemods.run.cache import CACHE_DIR_NAME, ENV_CACHE_DIR, ResultCache, cache_key
 
 BASE = {
     "file_digest": "f" * 64,

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 import libcst as cst
 import pytest
 
+from codemods.analysis.project_index import ProjectIndex, build_index
 from codemods.plan import Plan, load_plan
-from codemods.project_index import ProjectIndex, build_index
 from codemods.report import AUTO, MANUAL, Site
-from codemods.transforms.base import FileContext, run_codemod
-from codemods.transforms.calls import CallsCodemod
+from codemods.stages.base import FileContext, run_codemod
+from codemods.stages.calls import CallsCodemod
 
 BRIDGE = "compat.agent_websocket_bridge"
 LEGACY_BRIDGE = "netra_backend.app.services.agent_websocket_bridge"

@@ -9,8 +9,8 @@ import pytest
 
 from codemods.plan import Plan, load_plan
 from codemods.report import AUTO, MANUAL, Site
-from codemods.transforms.base import FileContext, run_codemod
-from codemods.transforms.cleanup import CleanupCodemod
+from codemods.stages.base import FileContext, run_codemod
+from codemods.stages.cleanup import CleanupCodemod
 
 SHIM = "compat.agent_websocket_bridge"
 

@@ -1,4 +1,4 @@
-"""codemods.codegen prints every node exactly as LibCST's own code_for_node does."""
+"""codemods.fastcst.codegen prints every node exactly as LibCST's own code_for_node does."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import libcst as cst
 
-from codemods.codegen import node_code
+from codemods.fastcst.codegen import node_code
 
 REPO = Path(__file__).resolve().parents[2]
 _LIBCST = cst.Module(body=[]).code_for_node

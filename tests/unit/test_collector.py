@@ -8,7 +8,7 @@ import os
 
 import pytest
 
-from codemods.collector import RELAXED_THRESHOLDS, fewer_collections
+from codemods.fastcst.collector import RELAXED_THRESHOLDS, fewer_collections
 
 
 def test_thresholds_are_relaxed_inside_and_restored_after() -> None:

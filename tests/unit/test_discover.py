@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from codemods.discover import SKIPPED_DIR_NAMES, Discovery, common_root, discover
+from codemods.run.discover import SKIPPED_DIR_NAMES, Discovery, common_root, discover
 
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 

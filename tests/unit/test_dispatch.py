@@ -7,8 +7,8 @@ from pathlib import Path
 import libcst as cst
 import pytest
 
-from codemods.dispatch import FastTransformer, FastVisitor
-from codemods.transforms.positions import module_code
+from codemods.fastcst.dispatch import FastTransformer, FastVisitor
+from codemods.fastcst.positions import module_code
 
 SOURCE = "def f(a):\n    return g(a, 1)\n\nx = f(2)  # note\n"
 
@@ -108,7 +108,7 @@ def test_module_code_is_libcsts_code() -> None:
 def test_without_libcsts_stub_table_every_hook_is_still_called(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import codemods.dispatch as dispatch
+    import codemods.fastcst.dispatch as dispatch
 
     monkeypatch.setattr(dispatch, "_STUB_SOURCES", ())
     monkeypatch.setattr(dispatch, "_tables", {})
@@ -176,7 +176,7 @@ if (n := 10) > 5: global g
 def _walk_sources() -> list[str | bytes]:
     files = sorted((_REPO / "tests" / "golden").glob("*/input/**/*.py"))
     files += sorted((_REPO / "codemods" / "demo_app").rglob("*.py"))
-    files += [_REPO / "codemods" / "transforms" / "calls.py"]
+    files += [_REPO / "codemods" / "stages" / "calls.py"]
     return [_ODD_SHAPES, *(f.read_bytes() for f in files)]  # LibCST decodes, as in a run
 
 
@@ -256,7 +256,7 @@ def test_walk_with_attribute_hooks_falls_back_to_libcsts_visit() -> None:
 def test_walk_falls_back_where_a_nodes_child_order_is_unknown(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import codemods.dispatch as dispatch
+    import codemods.fastcst.dispatch as dispatch
 
     monkeypatch.setattr(dispatch, "_CHILD_FIELDS", {})
     real = dispatch._child_fields
@@ -272,7 +272,7 @@ def test_walk_falls_back_where_a_nodes_child_order_is_unknown(
 
 
 def test_child_order_is_read_for_every_libcst_node_type() -> None:
-    import codemods.dispatch as dispatch
+    import codemods.fastcst.dispatch as dispatch
 
     def subclasses(kind: type) -> set[type]:
         found = set(kind.__subclasses__())

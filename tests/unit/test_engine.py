@@ -10,11 +10,11 @@ import pytest
 
 from codemods import engine
 from codemods.engine import EngineError, StageOrderError, module_name_for, run_stages
-from codemods.lock import run_lock
 from codemods.plan import Plan, load_plan
 from codemods.report import AUTO, MANUAL
-from codemods.transforms import CODEMODS, CodemodUnavailable, get_codemod, override
-from codemods.transforms.base import StageCodemod
+from codemods.run.lock import run_lock
+from codemods.stages import CODEMODS, CodemodUnavailable, get_codemod, override
+from codemods.stages.base import StageCodemod
 from tests.cli.fakes import (
     USER,
     FakeCalls,
@@ -329,15 +329,15 @@ def test_status_counts_pending_and_manual_work_per_stage_and_wave(tmp_path, fake
 
 # --------------------------------------------------------------- registry ----
 def test_registry_imports_a_missing_transform_with_a_clear_error(monkeypatch):
-    monkeypatch.setitem(CODEMODS, "imports", "codemods.transforms.not_written_yet:Nope")
+    monkeypatch.setitem(CODEMODS, "imports", "codemods.stages.not_written_yet:Nope")
     with pytest.raises(
-        CodemodUnavailable, match=r"importing codemods\.transforms\.not_written_yet"
+        CodemodUnavailable, match=r"importing codemods\.stages\.not_written_yet"
     ):
         get_codemod("imports")
 
 
 def test_registry_rejects_a_module_without_the_class(monkeypatch):
-    monkeypatch.setitem(CODEMODS, "imports", "codemods.transforms.base:Missing")
+    monkeypatch.setitem(CODEMODS, "imports", "codemods.stages.base:Missing")
     with pytest.raises(CodemodUnavailable, match="no StageCodemod subclass named Missing"):
         get_codemod("imports")
 
@@ -345,7 +345,7 @@ def test_registry_rejects_a_module_without_the_class(monkeypatch):
 def test_missing_transform_stops_the_run_before_touching_files(tmp_path, monkeypatch):
     small_project(tmp_path)
     before = snapshot(tmp_path)
-    monkeypatch.setitem(CODEMODS, "cleanup", "codemods.transforms.not_written_yet:Nope")
+    monkeypatch.setitem(CODEMODS, "cleanup", "codemods.stages.not_written_yet:Nope")
     with (
         override("imports", FakeImports),
         override("calls", FakeCalls),
@@ -390,7 +390,7 @@ def test_real_codemods_give_identical_output_for_any_jobs_and_cache(tmp_path):
 @pytest.fixture
 def reads(monkeypatch):
     """Paths the engine reads for the prefilter; files count as settled at once."""
-    from codemods import prefilter
+    from codemods.fastcst import prefilter
 
     monkeypatch.setattr(prefilter, "RACY_NS", 0)
     seen: list[str] = []

@@ -7,7 +7,7 @@ import textwrap
 import libcst as cst
 import pytest
 
-from codemods.import_edit import (
+from codemods.analysis.import_edit import (
     add_from_import,
     add_import,
     dotted_name,

@@ -9,8 +9,8 @@ import pytest
 
 from codemods.plan import Plan, load_plan
 from codemods.report import AUTO, MANUAL, Site
-from codemods.transforms.base import FileContext, run_codemod
-from codemods.transforms.imports import ImportsCodemod
+from codemods.stages.base import FileContext, run_codemod
+from codemods.stages.imports import ImportsCodemod
 
 BRIDGE = "netra_backend.app.services.agent_websocket_bridge"
 CORE = "netra_backend.app.websocket_core"

@@ -1,14 +1,14 @@
-"""codemods.legacy_aliases: which unified methods a decorated legacy class answers."""
+"""codemods.analysis.legacy_aliases: which unified methods a decorated legacy class answers."""
 
 from __future__ import annotations
 
 import libcst as cst
 import pytest
 
-from codemods.binding import Mapped, map_call
-from codemods.legacy_aliases import Alias, alias_for, aliases_of, receiver_attribute
+from codemods.analysis.binding import Mapped, map_call
+from codemods.analysis.legacy_aliases import Alias, alias_for, aliases_of, receiver_attribute
+from codemods.analysis.project_index import _method_finder, stand_ins_in
 from codemods.plan import Plan, load_plan
-from codemods.project_index import _method_finder, stand_ins_in
 from tests.conftest import FLAGSHIP
 
 

@@ -13,14 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from codemods import lock
-from codemods.lock import LOCK_NAME, LockError, RunLockedError, run_lock
+from codemods.run import lock
+from codemods.run.lock import LOCK_NAME, LockError, RunLockedError, run_lock
 
 _HOLDER = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from codemods.lock import run_lock
+    from codemods.run.lock import run_lock
     with run_lock(Path(sys.argv[1])):
         print("locked", flush=True)
         sys.stdin.readline()

@@ -1,4 +1,4 @@
-"""codemods.memo.per_tree: one computation per tree and key, only the latest tree kept."""
+"""codemods.fastcst.memo.per_tree: one computation per tree and key, only the latest tree kept."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import weakref
 
 import libcst as cst
 
-from codemods.memo import per_tree
+from codemods.fastcst.memo import per_tree
 
 
 def test_a_result_is_computed_once_per_tree_and_key() -> None:

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from codemods.pool import map_jobs
+from codemods.run.pool import map_jobs
 
 
 def _square_with_pid(offset: int, job: int) -> tuple[int, int]:

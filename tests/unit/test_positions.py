@@ -1,4 +1,4 @@
-"""codemods.transforms.positions gives the starts LibCST's PositionProvider gives."""
+"""codemods.fastcst.positions gives the starts LibCST's PositionProvider gives."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from codemods.memo import cached
-from codemods.transforms.positions import (
+from codemods.fastcst.memo import cached
+from codemods.fastcst.positions import (
     line_col,
     line_text,
     module_code,
@@ -24,7 +24,7 @@ REPO = Path(__file__).resolve().parents[2]
 def _sources() -> list[Path]:
     golden = sorted((REPO / "tests" / "golden").glob("*/input/**/*.py"))
     demo = sorted((REPO / "codemods" / "demo_app").rglob("*.py"))
-    return [*golden, *demo, REPO / "codemods" / "transforms" / "calls.py"]
+    return [*golden, *demo, REPO / "codemods" / "stages" / "calls.py"]
 
 
 def _parsed(path: Path) -> cst.Module | None:

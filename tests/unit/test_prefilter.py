@@ -7,9 +7,9 @@ import os
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from codemods import prefilter
+from codemods.fastcst import prefilter
+from codemods.fastcst.prefilter import PrefilterMemo, TokenMatcher, choose_anchors
 from codemods.plan import load_plan
-from codemods.prefilter import PrefilterMemo, TokenMatcher, choose_anchors
 
 PLAN_TOKENS = load_plan().prefilter_tokens
 PLAN_MATCHER = TokenMatcher(PLAN_TOKENS)

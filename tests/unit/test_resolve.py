@@ -7,9 +7,14 @@ import textwrap
 import libcst as cst
 import pytest
 
+from codemods.analysis.project_index import (
+    ProjectIndex,
+    build_index,
+    module_name_of,
+    resolve_relative,
+)
+from codemods.analysis.resolve import Receiver, Resolver
 from codemods.plan import Plan, load_plan
-from codemods.project_index import ProjectIndex, build_index, module_name_of, resolve_relative
-from codemods.resolve import Receiver, Resolver
 
 BRIDGE = "netra_backend.app.services.agent_websocket_bridge"
 SHIM_BRIDGE = "compat.agent_websocket_bridge"

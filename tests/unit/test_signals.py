@@ -14,7 +14,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 import pytest
 
-from codemods.signals import (
+from codemods.run.signals import (
     Terminated,
     deferred_signals,
     graceful_signals,
@@ -85,7 +85,7 @@ def test_off_the_main_thread_it_changes_nothing() -> None:
 _VICTIM = textwrap.dedent(
     """
     import time
-    from codemods.signals import graceful_signals
+    from codemods.run.signals import graceful_signals
     try:
         with graceful_signals():
             try:

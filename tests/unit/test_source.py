@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from codemods import source
-from codemods.source import (
+from codemods.run import source
+from codemods.run.source import (
     SourceChangedError,
     SourceError,
     SourceFile,

@@ -1,4 +1,4 @@
-"""codemods.sparse: which statements are kept, placeholders, restoring, fallbacks."""
+"""codemods.fastcst.sparse: which statements are kept, placeholders, restoring, fallbacks."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import random
 import libcst as cst
 import pytest
 
-import codemods.sparse as sparse
-from codemods.sparse import (
+import codemods.fastcst.sparse as sparse
+from codemods.fastcst.sparse import (
     FULL_PARSE_ENV,
     Relevance,
     SparseSource,

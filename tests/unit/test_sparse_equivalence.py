@@ -16,11 +16,11 @@ from typing import Any
 
 import pytest
 
-import codemods.sparse as sparse
+import codemods.fastcst.sparse as sparse
 from codemods.engine import run_stages
+from codemods.fastcst.sparse import FULL_PARSE_ENV, relevance_for, sparse_source
 from codemods.plan import load_plan
 from codemods.report import Report
-from codemods.sparse import FULL_PARSE_ENV, relevance_for, sparse_source
 from tests.test_golden import case_plan_path
 
 REPO = Path(__file__).resolve().parents[2]

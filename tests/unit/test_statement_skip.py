@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from codemods.plan import load_plan
-from codemods.transforms.base import FileContext, StageCodemod, run_codemod
+from codemods.stages.base import FileContext, StageCodemod, run_codemod
 
 SOURCE = "a = 1\nb = legacy(a)\n# legacy note\nc = 2\ndef f(d):\n    e = 3\n    return legacy(e)\n"
 

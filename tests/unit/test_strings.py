@@ -9,8 +9,8 @@ import pytest
 
 from codemods.plan import Plan, load_plan
 from codemods.report import AUTO, MANUAL, Site
-from codemods.transforms.base import FileContext, run_codemod
-from codemods.transforms.strings import StringsCodemod
+from codemods.stages.base import FileContext, run_codemod
+from codemods.stages.strings import StringsCodemod
 
 BRIDGE = "netra_backend.app.services.agent_websocket_bridge"
 HEADER = """\

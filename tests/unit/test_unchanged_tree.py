@@ -5,8 +5,8 @@ from __future__ import annotations
 import libcst as cst
 
 from codemods.plan import load_plan
-from codemods.transforms import get_codemod
-from codemods.transforms.base import FileContext, StageCodemod, run_codemod
+from codemods.stages import get_codemod
+from codemods.stages.base import FileContext, StageCodemod, run_codemod
 
 SOURCE = "import os\n\nx = legacy(1)\n\n\ndef f(y):\n    return y + 2\n"
 

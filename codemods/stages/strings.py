@@ -22,11 +22,11 @@ import importlib
 
 import libcst as cst
 
-from codemods.import_edit import dotted_name
+from codemods.analysis.import_edit import dotted_name
+from codemods.analysis.resolve import UNIFIED, PlanNames, Resolver, code, shared_resolver
 from codemods.plan import Mapping_, Symbol
-from codemods.resolve import UNIFIED, PlanNames, Resolver, code, shared_resolver
-from codemods.transforms.base import FileContext, StageCodemod
-from codemods.transforms.imports import (
+from codemods.stages.base import FileContext, StageCodemod
+from codemods.stages.imports import (
     PATCH_OBJECT,
     call_arg,
     dotted_patch_target,

@@ -14,19 +14,19 @@ from pathlib import Path
 import libcst as cst
 from libcst.metadata import MetadataWrapper
 
-from codemods.jobs import Job, Outcome, Work
-from codemods.render import unified_diff
-from codemods.report import AUTO
-from codemods.source import SourceError, SourceFile, UndecodableSourceError, read_source
-from codemods.sparse import (
+from codemods.fastcst.positions import module_code, tree_text
+from codemods.fastcst.sparse import (
     Relevance,
     SparseSource,
     full_parse_forced,
     relevance_for,
     sparse_source,
 )
-from codemods.transforms.base import FileContext, StageCodemod, run_codemod
-from codemods.transforms.positions import module_code, tree_text
+from codemods.render import unified_diff
+from codemods.report import AUTO
+from codemods.run.jobs import Job, Outcome, Work
+from codemods.run.source import SourceError, SourceFile, UndecodableSourceError, read_source
+from codemods.stages.base import FileContext, StageCodemod, run_codemod
 
 __all__ = ["process_job"]
 
@@ -76,7 +76,7 @@ def _process_text(
     work: Work, job: Job, src: SourceFile, sparse: SparseSource | None
 ) -> Outcome | None:
     """Parse and run the stages on the whole text, or on its sparse form (see
-    codemods.sparse); None when the sparse form cannot be trusted for this file."""
+    codemods.fastcst.sparse); None when the sparse form cannot be trusted for this file."""
     out = Outcome(job.rel, src.digest)
     text = src.text if sparse is None else sparse.text
     try:

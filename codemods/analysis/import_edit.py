@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 
 import libcst as cst
 
-from codemods.dispatch import FastTransformer, FastVisitor
+from codemods.fastcst.dispatch import FastTransformer, FastVisitor
 
 # What a line edit returns: the statements that replace the line (empty: drop it).
 LineEdit = Callable[[cst.SimpleStatementLine], Sequence[cst.BaseStatement] | None]

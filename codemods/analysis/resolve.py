@@ -18,17 +18,17 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from codemods.codegen import node_code
-from codemods.dispatch import FastVisitor
-from codemods.import_edit import dotted_name
-from codemods.memo import per_tree
-from codemods.plan import Plan
-from codemods.project_index import (
+from codemods.analysis.import_edit import dotted_name
+from codemods.analysis.project_index import (
     UNIFIED,
     PlanNames,
     ProjectIndex,
     resolve_relative,
 )
+from codemods.fastcst.codegen import node_code
+from codemods.fastcst.dispatch import FastVisitor
+from codemods.fastcst.memo import per_tree
+from codemods.plan import Plan
 
 # Methods where tests and classes set up the attributes the rest of the class uses.
 INIT_METHODS = frozenset(

@@ -9,12 +9,12 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from codemods.analysis.project_index import ProjectIndex
 from codemods.plan import Plan
-from codemods.project_index import ProjectIndex
 from codemods.report import Site
 
 if TYPE_CHECKING:
-    from codemods.transforms.base import StageCodemod
+    from codemods.stages.base import StageCodemod
 
 __all__ = ["Job", "Outcome", "Work"]
 

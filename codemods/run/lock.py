@@ -9,7 +9,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from codemods.signals import signals_held
+from codemods.run.signals import signals_held
 
 __all__ = ["LOCK_NAME", "LockError", "RunLockedError", "run_lock"]
 

@@ -20,10 +20,10 @@ from typing import TypeVar
 
 import libcst as cst
 
-from codemods.import_edit import add_from_import
-from codemods.legacy_aliases import aliases_of, receiver_attribute
+from codemods.analysis.import_edit import add_from_import
+from codemods.analysis.legacy_aliases import aliases_of, receiver_attribute
 from codemods.plan import Symbol
-from codemods.transforms.base import FileContext, StageCodemod
+from codemods.stages.base import FileContext, StageCodemod
 
 D = TypeVar("D", cst.ClassDef, cst.FunctionDef)
 

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 import libcst as cst
 
-from codemods.import_edit import (
+from codemods.analysis.import_edit import (
     alias_local_name,
     carry_leading_lines,
     dotted_name,
@@ -24,9 +24,9 @@ from codemods.import_edit import (
     name_uses,
     spilled_lines,
 )
-from codemods.project_index import resolve_relative
-from codemods.transforms.base import FileContext, StageCodemod
-from codemods.transforms.imports import is_legacy_file, mentions
+from codemods.analysis.project_index import resolve_relative
+from codemods.stages.base import FileContext, StageCodemod
+from codemods.stages.imports import is_legacy_file, mentions
 
 
 class CleanupCodemod(StageCodemod):

@@ -26,9 +26,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from codemods.codegen import node_code
-from codemods.dispatch import FastVisitor
-from codemods.import_edit import (
+from codemods.analysis.import_edit import (
     alias_local_name,
     append_alias,
     carry_leading_lines,
@@ -36,10 +34,12 @@ from codemods.import_edit import (
     dotted_name,
     spilled_lines,
 )
+from codemods.analysis.project_index import resolve_relative
+from codemods.fastcst.codegen import node_code
+from codemods.fastcst.dispatch import FastVisitor
+from codemods.fastcst.positions import tree_text
 from codemods.plan import Plan, Symbol
-from codemods.project_index import resolve_relative
-from codemods.transforms.base import FileContext, StageCodemod
-from codemods.transforms.positions import tree_text
+from codemods.stages.base import FileContext, StageCodemod
 
 _FALLBACK_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 _MAX_LINE = 99  # a merged one-line import longer than this stays a separate statement
@@ -618,7 +618,7 @@ def _catches_import_error(handler: cst.ExceptHandler) -> bool:
 
 
 def _drop(node: cst.ImportFrom, keep: list[bool]) -> cst.ImportFrom:
-    from codemods.import_edit import drop_aliases
+    from codemods.analysis.import_edit import drop_aliases
 
     out = drop_aliases(node, keep)
     assert isinstance(out, cst.ImportFrom)

@@ -13,18 +13,18 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # base imports LibCST, which a run answered from the cache never needs
-    from codemods.transforms.base import StageCodemod
+    from codemods.stages.base import StageCodemod
 
 __all__ = ["CODEMODS", "CodemodUnavailable", "check_codemod", "get_codemod", "override"]
 
 # codemod name -> "module:ClassName"
 CODEMODS: dict[str, str] = {
-    "imports": "codemods.transforms.imports:ImportsCodemod",
-    "calls": "codemods.transforms.calls:CallsCodemod",
-    "strings": "codemods.transforms.strings:StringsCodemod",
-    "cleanup": "codemods.transforms.cleanup:CleanupCodemod",
-    "deprecate": "codemods.transforms.deprecate:DeprecateCodemod",
-    "calls-in-place": "codemods.transforms.calls_in_place:InPlaceCallsCodemod",
+    "imports": "codemods.stages.imports:ImportsCodemod",
+    "calls": "codemods.stages.calls:CallsCodemod",
+    "strings": "codemods.stages.strings:StringsCodemod",
+    "cleanup": "codemods.stages.cleanup:CleanupCodemod",
+    "deprecate": "codemods.stages.deprecate:DeprecateCodemod",
+    "calls-in-place": "codemods.stages.calls_in_place:InPlaceCallsCodemod",
 }
 
 _overrides: dict[str, type[StageCodemod]] = {}
@@ -54,7 +54,7 @@ def get_codemod(name: str) -> type[StageCodemod]:
             f"codemod {name!r} cannot be loaded: importing {module_name} failed "
             f"({type(exc).__name__}: {exc})"
         ) from exc
-    from codemods.transforms.base import StageCodemod
+    from codemods.stages.base import StageCodemod
 
     cls = getattr(module, class_name, None)
     if not (isinstance(cls, type) and issubclass(cls, StageCodemod)):

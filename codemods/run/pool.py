@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any, TypeVar
 
-from codemods.signals import deferred_signals, ignore_signals_in_worker
+from codemods.run.signals import deferred_signals, ignore_signals_in_worker
 
 __all__ = ["map_jobs"]
 

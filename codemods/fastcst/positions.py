@@ -4,7 +4,7 @@ LibCST's PositionProvider records a CodeRange for every node of the tree, which 
 more than parsing it; a stage needs the start of the few nodes it reports. The starts
 here are PositionProvider's (after parentheses and leading whitespace; a statement line
 starts where its first statement does), which a test checks node by node. The codegen
-states are codemods.codegen's, which open no context per node.
+states are codemods.fastcst.codegen's, which open no context per node.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from typing import TypeVar
 
 import libcst as cst
 
-from codemods.codegen import NO_CONTEXT, PlainCodegen
-from codemods.memo import cached, per_tree
+from codemods.fastcst.codegen import NO_CONTEXT, PlainCodegen
+from codemods.fastcst.memo import cached, per_tree
 
 __all__ = [
     "TreeText",

@@ -17,13 +17,13 @@ from typing import TYPE_CHECKING, ClassVar
 import libcst as cst
 from libcst.metadata import MetadataWrapper
 
-from codemods.dispatch import FastTransformer, read_tree
+from codemods.fastcst.dispatch import FastTransformer, read_tree
+from codemods.fastcst.positions import SPANNED, TreeText, node_positions, tree_text
 from codemods.report import AUTO, MANUAL, Site
-from codemods.transforms.positions import SPANNED, TreeText, node_positions, tree_text
 
 if TYPE_CHECKING:
+    from codemods.analysis.project_index import ProjectIndex
     from codemods.plan import Plan
-    from codemods.project_index import ProjectIndex
 
 
 @dataclass
@@ -48,7 +48,7 @@ def _finder(tokens: frozenset[str]) -> re.Pattern[str]:
 class StageCodemod(FastTransformer):
     """Base for the codemods: site recording. A site's position is filled in when the
     stage leaves the module, for all its sites in one cheap pass (see
-    codemods.transforms.positions), since most files give a stage few sites."""
+    codemods.fastcst.positions), since most files give a stage few sites."""
 
     name: ClassVar[str] = ""  # the `codemod` value a plan stage names
     # True: runs only on the plan's legacy modules (and no other codemod does).

@@ -32,8 +32,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from codemods.analysis.project_index import ProjectIndex
     from codemods.plan import Plan
-    from codemods.project_index import ProjectIndex
 
 __all__ = [
     "FULL_PARSE_ENV",

@@ -17,10 +17,10 @@ from functools import cache
 
 import libcst as cst
 
-from codemods.dispatch import FastTransformer
-from codemods.import_edit import dotted_name
+from codemods.analysis.import_edit import dotted_name
+from codemods.analysis.resolve import code
+from codemods.fastcst.dispatch import FastTransformer
 from codemods.plan import Mapping_, Plan, Signature, Template, placeholder
-from codemods.resolve import code
 
 _NONE = cst.Name("None")
 

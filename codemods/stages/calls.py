@@ -2,7 +2,7 @@
 
 Rewrites, where the receiver's type is one the resolver can see:
 - `R.m(args)` for a legacy method `m` of R's API → `<receiver>.<target>(kw=..., ...)`, keywords in
-  legacy parameter order (mapping rules: codemods/binding.py);
+  legacy parameter order (mapping rules: codemods/analysis/binding.py);
 - legacy constructors, factories and functions (`plan.constructors`) → target-module callables;
 - mock setups `R.m = AsyncMock(...)`, mock attributes `R.m.return_value`, and mock assertions
   `R.m.assert_awaited_once_with(...)` (arguments mapped exactly like the call);
@@ -25,9 +25,8 @@ from functools import cache
 
 import libcst as cst
 
-from codemods.binding import Fill, Refusal, keyword_args, map_call, target_params
-from codemods.dispatch import FastTransformer
-from codemods.import_edit import (
+from codemods.analysis.binding import Fill, Refusal, keyword_args, map_call, target_params
+from codemods.analysis.import_edit import (
     add_from_import,
     add_import,
     alias_local_name,
@@ -36,11 +35,12 @@ from codemods.import_edit import (
     names_used,
     remove_import_names,
 )
+from codemods.analysis.resolve import UNIFIED, Receiver, Resolver, code, shared_resolver
+from codemods.fastcst.dispatch import FastTransformer
+from codemods.fastcst.positions import line_text, node_offsets
 from codemods.plan import Api, Mapping_, placeholder
 from codemods.report import AUTO, MANUAL, Site
-from codemods.resolve import UNIFIED, Receiver, Resolver, code, shared_resolver
-from codemods.transforms.base import FileContext, StageCodemod
-from codemods.transforms.positions import line_text, node_offsets
+from codemods.stages.base import FileContext, StageCodemod
 
 # A rewritten one-line call longer than this is laid out one argument a line.
 _MAX_LINE = 99

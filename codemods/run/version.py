@@ -7,7 +7,9 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
-__all__ = ["__version__", "tool_fingerprint"]
+__all__ = ["__version__", "fingerprinted_sources", "tool_fingerprint"]
+
+_PACKAGE = Path(__file__).resolve().parents[1]  # all of codemods/, not just run/
 
 try:
     __version__ = metadata.version("emitter-migrate")
@@ -22,12 +24,14 @@ def tool_fingerprint() -> str:
     An editable install keeps its version while the code changes; hashing the sources
     keeps a cache filled by older code from answering for newer code.
     """
-    package = Path(__file__).resolve().parent
     digest = hashlib.sha256()
-    for path in sorted(package.rglob("*.py")):
-        if "demo_app" in path.parts:
-            continue
-        digest.update(path.relative_to(package).as_posix().encode())
+    for path in fingerprinted_sources():
+        digest.update(path.relative_to(_PACKAGE).as_posix().encode())
         digest.update(b"\0")
         digest.update(path.read_bytes())
     return f"{__version__}+{digest.hexdigest()[:16]}"
+
+
+def fingerprinted_sources() -> list[Path]:
+    """Every source of the codemods package, in every subpackage, but the demo app."""
+    return [p for p in sorted(_PACKAGE.rglob("*.py")) if "demo_app" not in p.parts]

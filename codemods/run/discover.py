@@ -17,7 +17,7 @@ from pathlib import Path
 
 from pathspec import GitIgnoreSpec
 
-from codemods.source import SourceError
+from codemods.run.source import SourceError
 
 __all__ = ["SKIPPED_DIR_NAMES", "Discovery", "common_root", "discover"]
 

@@ -13,7 +13,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from codemods.signals import signals_held
+from codemods.run.signals import signals_held
 
 __all__ = [
     "SourceChangedError",

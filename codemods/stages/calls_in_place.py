@@ -4,7 +4,7 @@ same object.
 Rewrites `receiver.legacy_method(...)` to the unified method with keyword arguments
 only, when all of these hold:
 - the receiver's legacy type is known (as in the `calls` codemod);
-- `codemods.legacy_aliases` gives the legacy class that unified method, which stage
+- `codemods.analysis.legacy_aliases` gives the legacy class that unified method, which stage
   `deprecate` added and which runs the legacy method (same payload, result and
   exceptions);
 - nothing else in the project names the method other than by calling it: no mock
@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import libcst as cst
 
-from codemods.legacy_aliases import Alias, alias_for
+from codemods.analysis.legacy_aliases import Alias, alias_for
+from codemods.analysis.resolve import Receiver
 from codemods.plan import Api
-from codemods.resolve import Receiver
-from codemods.transforms.calls import (
+from codemods.stages.calls import (
     _MOCK_ARGS,
     _MOCK_RECORDS,
     CallsCodemod,
