@@ -32,6 +32,27 @@ app = typer.Typer(
 plan_app = typer.Typer(help="Show or validate a migration plan.", no_args_is_help=True)
 app.add_typer(plan_app, name="plan")
 
+
+def _print_version(value: bool) -> None:
+    if value:
+        from codemods.run.version import __version__
+
+        typer.echo(f"emitter-migrate {__version__}")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", is_eager=True, callback=_print_version, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Migrate code off the five legacy WebSocket emitters, one stage at a time."""
+
+
 EXIT_OK, EXIT_CHANGES, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
 # Runs over fewer files finish before a bar would help.
 _PROGRESS_MIN_FILES = 50

@@ -58,12 +58,17 @@ def text_errors(errors: Iterable[FileError]) -> str:
     return "".join(f"error: {e.path}: {e.reason}\n" for e in errors)
 
 
+def plural(count: int, noun: str) -> str:
+    """`1 file`, `2 files`: every count the CLI prints goes through here."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def _counts(report: Report) -> str:
     auto = sum(1 for s in report.sites if s.status == AUTO)
     manual = sum(1 for s in report.sites if s.status == MANUAL)
     return (
-        f"{report.files_scanned} files scanned, {auto} auto sites, {manual} manual sites, "
-        f"{report.files_failed} files failed"
+        f"{plural(report.files_scanned, 'file')} scanned, {plural(auto, 'auto site')}, "
+        f"{plural(manual, 'manual site')}, {plural(report.files_failed, 'file')} failed"
     )
 
 
@@ -81,8 +86,9 @@ def text_run_summary(report: Report, mode: str) -> str:
     rewritten = sum(1 for s in report.sites if s.status == AUTO)
     out = [text_site(s) + "\n" for s in manual]
     out.append(
-        f"{changed} files {verb}, {rewritten} sites rewritten, {len(manual)} manual sites, "
-        f"{report.files_failed} files failed ({report.files_scanned} files scanned)\n"
+        f"{plural(changed, 'file')} {verb}, {plural(rewritten, 'site')} rewritten, "
+        f"{plural(len(manual), 'manual site')}, {plural(report.files_failed, 'file')} failed "
+        f"({plural(report.files_scanned, 'file')} scanned)\n"
     )
     return "".join(out)
 
@@ -167,12 +173,22 @@ def github_annotations(report: Report) -> str:
 # ----------------------------------------------------------------- status ----
 def text_status(status: Any) -> str:
     """Render an engine.Status (typed loosely to keep render a leaf module)."""
-    out = [f"plan {status.plan_name}: {status.files_scanned} files scanned\n", "\nstages:\n"]
+    out = [f"plan {status.plan_name}: {plural(status.files_scanned, 'file')} scanned\n"]
+    if _nothing_read(status):
+        out.append("\nnothing could be read, so no stage can be judged:\n")
+        out.append(text_errors(status.errors))
+        return "".join(out)
+    out.append("\nstages:\n")
     for row in status.stages:
-        state = "done" if row.pending == 0 else f"{row.pending} auto sites pending"
+        if row.pending:
+            state = f"{plural(row.pending, 'auto site')} pending"
+        elif row.manual:
+            state = "rewrites done, manual left"
+        else:
+            state = "done"
         out.append(
             f"  {row.stage:<16} {state:<28} {row.manual} manual"
-            f" ({row.files_pending} files with pending work)\n"
+            f" ({plural(row.files_pending, 'file')} with pending work)\n"
         )
     if status.waves:
         out.append("\nwaves (pending auto / manual per stage):\n")
@@ -189,7 +205,12 @@ def text_status(status: Any) -> str:
     return "".join(out)
 
 
+def _nothing_read(status: Any) -> bool:
+    return status.files_scanned == 0 and bool(status.errors)
+
+
 def json_status(status: Any) -> str:
+    judged = not _nothing_read(status)
     doc = {
         "plan": status.plan_name,
         "files_scanned": status.files_scanned,
@@ -200,7 +221,10 @@ def json_status(status: Any) -> str:
                 "pending": r.pending,
                 "manual": r.manual,
                 "files_pending": r.files_pending,
-                "done": r.pending == 0,
+                # done: nothing left for the stage, manual sites included;
+                # rewrites_done: nothing left for the tool to rewrite.
+                "done": judged and r.pending == 0 and r.manual == 0,
+                "rewrites_done": judged and r.pending == 0,
             }
             for r in status.stages
         ],

@@ -60,11 +60,21 @@ def _parse_env(text: str) -> tuple[str, dict[str, str]]:
     return default, per_api
 
 
+class CompatSettingWarning(RuntimeWarning):
+    """``EMITTER_MIGRATE_COMPAT`` holds a value this version does not know."""
+
+
 def _load_env_mode() -> str:
     global _process_mode
     with _lock:
         if _process_mode is None:
-            default, per_api = _parse_env(os.environ.get(ENV_MODE, ""))
+            try:
+                default, per_api = _parse_env(os.environ.get(ENV_MODE, ""))
+            except ValueError as exc:
+                # A typo in a deployment's environment must not take the application
+                # down at its first legacy call: say so once and keep the default.
+                warnings.warn(f"{exc}; using 'warn'", CompatSettingWarning, stacklevel=2)
+                default, per_api = "warn", {}
             for api, value in per_api.items():
                 _process_api_modes.setdefault(api, value)
             _process_mode = default

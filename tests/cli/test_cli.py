@@ -148,11 +148,12 @@ def test_status_shows_stages_waves_and_legacy_modules(project):
     assert "call-sites       done" in out
     assert "netra_backend/app/services/agent_websocket_bridge.py" in out
     doc = json.loads(invoke("status", "--format", "json", "--no-cache").stdout)
-    assert [(s["stage"], s["done"]) for s in doc["stages"]] == [
-        ("compat-imports", False),
-        ("call-sites", True),
-        ("strings", True),
-        ("cleanup", True),
+    # done: nothing at all left; rewrites_done: nothing left for the tool to rewrite.
+    assert [(s["stage"], s["rewrites_done"], s["done"], s["manual"]) for s in doc["stages"]] == [
+        ("compat-imports", False, False, 0),
+        ("call-sites", True, True, 0),
+        ("strings", True, False, 1),
+        ("cleanup", True, True, 0),
     ]
     assert {w["wave"]: w["files"] for w in doc["waves"]} == {
         "tests": 0,
@@ -418,3 +419,35 @@ def test_paths_are_reported_relative_to_the_root(tmp_path, monkeypatch):
         "app/two.py",
         "netra_backend/app/services/agent_websocket_bridge.py",
     }
+
+
+# ------------------------------------------------------------ small things ----
+def test_version_prints_the_installed_version():
+    from codemods.run.version import __version__
+
+    result = invoke("--version")
+    assert result.exit_code == 0
+    assert result.stdout == f"emitter-migrate {__version__}\n"
+
+
+def test_status_on_a_missing_path_judges_no_stage(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = invoke("status", "nope", "--no-cache")
+    assert result.exit_code == 2
+    assert "done" not in result.stdout
+    assert "nothing could be read, so no stage can be judged" in result.stdout
+    doc = json.loads(invoke("status", "nope", "--format", "json", "--no-cache").stdout)
+    assert all(not s["done"] and not s["rewrites_done"] for s in doc["stages"])
+
+
+def test_status_says_done_only_when_no_manual_site_is_left(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "app.py").write_text(
+        "from netra_backend.app.services.agent_websocket_bridge import AgentWebSocketBridge\n"
+        "\n"
+        "async def run(context):\n"
+        "    await context.websocket_bridge.notify_agent_started('r', 'a')\n"
+    )
+    out = invoke("status", "--no-cache").stdout
+    row = next(line for line in out.splitlines() if line.strip().startswith("call-sites"))
+    assert "rewrites done, manual left" in row and " 1 manual" in row

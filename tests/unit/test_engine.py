@@ -330,9 +330,7 @@ def test_status_counts_pending_and_manual_work_per_stage_and_wave(tmp_path, fake
 # --------------------------------------------------------------- registry ----
 def test_registry_imports_a_missing_transform_with_a_clear_error(monkeypatch):
     monkeypatch.setitem(CODEMODS, "imports", "codemods.stages.not_written_yet:Nope")
-    with pytest.raises(
-        CodemodUnavailable, match=r"importing codemods\.stages\.not_written_yet"
-    ):
+    with pytest.raises(CodemodUnavailable, match=r"importing codemods\.stages\.not_written_yet"):
         get_codemod("imports")
 
 

@@ -84,12 +84,12 @@ def test_json_run_keys_and_diffs_only_in_diff_mode():
 
 def test_text_summaries_count_sites_and_files():
     assert render.text_scan(_report()).endswith(
-        "3 files scanned, 1 auto sites, 1 manual sites, 1 files failed\n"
+        "3 files scanned, 1 auto site, 1 manual site, 1 file failed\n"
     )
     summary = render.text_run_summary(_report(), "check")
     assert "app/b,c.py:7:9: manual call B.m [calls]: line one" in summary
     assert summary.endswith(
-        "1 files would be rewritten, 1 sites rewritten, 1 manual sites, 1 files failed "
+        "1 file would be rewritten, 1 site rewritten, 1 manual site, 1 file failed "
         "(3 files scanned)\n"
     )
 
