@@ -316,6 +316,38 @@ def plan_validate(
 
 
 @app.command()
+def ssot(
+    paths: PathsArg = None,
+    format: Annotated[
+        Literal["text", "json", "markdown"], typer.Option("--format", help="Output format.")
+    ] = "text",
+    top: Annotated[int, typer.Option("--top", help="Findings of each kind to show.")] = 20,
+    exclude: ExcludeOpt = None,
+    jobs: JobsOpt = None,
+) -> None:
+    """Classes defined more than once, and symbols imported through more than one path.
+
+    Exit 0 when there is neither, 1 when there is (for CI), 2 on an error.
+    """
+    from codemods.ssot import build_report
+
+    chosen = paths or [Path(".")]
+    report = build_report(chosen, jobs=_jobs(jobs), exclude=exclude or ())
+    if not report.files:
+        reasons = "".join(f"error: {path}: {why}\n" for path, why in report.errors)
+        typer.echo(reasons or "error: no Python files under these paths\n", err=True, nl=False)
+        raise typer.Exit(EXIT_ERROR)
+    if format == "json":
+        typer.echo(render.json_ssot(report), nl=False)
+    elif format == "markdown":
+        typer.echo(render.markdown_ssot(report, top), nl=False)
+    else:
+        typer.echo(render.text_ssot(report, top), nl=False)
+    found = report.duplicate_classes or report.import_paths
+    raise typer.Exit(EXIT_CHANGES if found else EXIT_OK)
+
+
+@app.command()
 def demo(
     jobs: JobsOpt = None,
     keep: Annotated[

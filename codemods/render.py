@@ -284,3 +284,70 @@ def text_plan(plan: Plan) -> str:
             target = f"manual: {m.manual}" if m.manual is not None else f"-> {m.target}"
             out.append(f"  {callee} {target}\n")
     return "".join(out)
+
+
+# ------------------------------------------------------------------- ssot ----
+def _ssot_summary(report: Any) -> str:
+    return (
+        f"{plural(report.files, 'file')} read: "
+        f"{plural(len(report.duplicate_classes), 'class name')} "
+        f"defined more than once in non-test code, "
+        f"{plural(len(report.import_paths), 'symbol')} imported through more than one path"
+    )
+
+
+def text_ssot(report: Any, top: int) -> str:
+    """The most duplicated classes and most scattered imports first, `top` of each."""
+    out = [_ssot_summary(report) + "\n"]
+    classes = sorted(report.duplicate_classes, key=lambda d: (-len(d.places), d.name))
+    if classes:
+        out.append(f"\nclasses defined more than once (top {min(top, len(classes))}):\n")
+    for dup in classes[:top]:
+        out.append(f"  {dup.name}: {len(dup.places)} definitions\n")
+        out.extend(f"    {p.path}:{p.line}\n" for p in dup.places)
+    imports = sorted(report.import_paths, key=lambda i: (-len(i.paths), i.definition))
+    if imports:
+        out.append(
+            f"\nsymbols imported through more than one path (top {min(top, len(imports))}):\n"
+        )
+    for item in imports[:top]:
+        out.append(f"  {item.definition}: {plural(len(item.paths), 'path')}\n")
+        out.extend(f"    {path}  ({plural(n, 'import')})\n" for path, n in item.paths.items())
+    if report.errors:
+        out.append("\n" + "".join(f"error: {path}: {reason}\n" for path, reason in report.errors))
+    return "".join(out)
+
+
+def json_ssot(report: Any) -> str:
+    doc = {
+        "files": report.files,
+        "duplicate_classes": [
+            {"name": d.name, "places": [{"path": p.path, "line": p.line} for p in d.places]}
+            for d in report.duplicate_classes
+        ],
+        "import_paths": [
+            {"definition": i.definition, "paths": i.paths} for i in report.import_paths
+        ],
+        "errors": [{"path": path, "reason": reason} for path, reason in report.errors],
+    }
+    return json.dumps(doc, indent=2) + "\n"
+
+
+def markdown_ssot(report: Any, top: int) -> str:
+    """A summary for a pull-request comment or an issue."""
+    out = ["## Single source of truth\n\n", _ssot_summary(report) + ".\n"]
+    classes = sorted(report.duplicate_classes, key=lambda d: (-len(d.places), d.name))[:top]
+    if classes:
+        out.append("\n| class | definitions | where |\n|---|---|---|\n")
+        for dup in classes:
+            where = ", ".join(f"`{p.path}:{p.line}`" for p in dup.places[:4])
+            more = f" and {len(dup.places) - 4} more" if len(dup.places) > 4 else ""
+            out.append(f"| `{dup.name}` | {len(dup.places)} | {where}{more} |\n")
+    imports = sorted(report.import_paths, key=lambda i: (-len(i.paths), i.definition))[:top]
+    if imports:
+        out.append("\n| defined at | import paths | most used path |\n|---|---|---|\n")
+        for item in imports:
+            path, count = next(iter(item.paths.items()))
+            used = plural(count, "import")
+            out.append(f"| `{item.definition}` | {len(item.paths)} | `{path}` ({used}) |\n")
+    return "".join(out)

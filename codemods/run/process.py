@@ -33,6 +33,10 @@ __all__ = ["process_job"]
 
 def process_job(work: Work, job: Job) -> Outcome:
     """Read, parse once, run the stages; never raises for a problem in the file."""
+    if not _for_job(work.stages, job) and not _for_job(work.prerequisites, job):
+        # No stage acts on this file (stage 1 acts on the legacy modules alone): nothing
+        # to read or parse.
+        return Outcome(job.rel, job.digest)
     try:
         src = read_source(Path(job.path))
     except UndecodableSourceError as exc:  # decided by the bytes alone

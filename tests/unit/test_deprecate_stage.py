@@ -1,0 +1,37 @@
+"""Stage `deprecate` acts on the legacy modules alone, so other files are not even read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from codemods.engine import run_stages
+from codemods.plan import load_plan
+from tests.conftest import FLAGSHIP
+
+LEGACY = "netra_backend/app/services/agent_websocket_bridge.py"
+
+
+def _tree(root: Path) -> Path:
+    files = {
+        LEGACY: "class AgentWebSocketBridge:\n    async def notify_agent_started(self, run_id, agent_name):\n        return True\n",
+        # Names a legacy method, so the prefilter picks it; it does not parse.
+        "app/broken.py": "await bridge.notify_agent_started(\n",
+    }
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return root
+
+
+def test_deprecate_reads_only_the_legacy_modules_and_call_sites_reads_the_rest(tmp_path):
+    root = _tree(tmp_path)
+    plan = load_plan(FLAGSHIP)
+
+    first = run_stages([root], plan, ["deprecate"], mode="write", jobs=1, root=root)
+    assert first.errors == []  # app/broken.py was not opened: no stage of this run acts on it
+    assert first.files_changed == [LEGACY]
+    assert '@legacy_api("bridge")' in (root / LEGACY).read_text()
+
+    second = run_stages([root], plan, ["call-sites"], mode="write", jobs=1, root=root)
+    assert [e.path for e in second.errors] == ["app/broken.py"]
