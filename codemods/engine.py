@@ -109,6 +109,26 @@ def _check_codemods(stages: Iterable[Stage]) -> None:
         raise EngineError(str(exc)) from None
 
 
+# The package the decorators stage `deprecate` writes an import of.
+RUNTIME_PACKAGE = "compat"
+
+
+def _refuse_runtime_clash(stages: Iterable[Stage], root: Path) -> None:
+    """Stage `deprecate` writes `from compat.deprecation import ...` into the application;
+    a top-level `compat` of the project's own would shadow ours when the app runs."""
+    if not any(s.codemod == "deprecate" for s in stages):
+        return
+    for own in (root / RUNTIME_PACKAGE / "__init__.py", root / f"{RUNTIME_PACKAGE}.py"):
+        if own.is_file() and not (own.parent / "deprecation.py").is_file():
+            raise EngineError(
+                f"{_shown(os.fspath(own), root)}: this project has its own top-level "
+                f"`{RUNTIME_PACKAGE}`, which would shadow emitter-migrate's "
+                f"`{RUNTIME_PACKAGE}.deprecation` that stage deprecate imports; rename the "
+                "project's package (or run the tool on a tree where it is not top-level), "
+                "then re-run"
+            )
+
+
 def _load_codemods(stages: Iterable[Stage]) -> list[tuple[str, type[StageCodemod]]]:
     try:
         return [(s.name, get_codemod(s.codemod)) for s in stages]
@@ -359,6 +379,8 @@ def _run(
     found = discover([Path(p) for p in paths], root=root, exclude=exclude)
     report = Report()
     root_abs = found.root
+    if mode in ("write", "diff", "check"):
+        _refuse_runtime_clash(chosen, root_abs)
     report.errors.extend(FileError(_shown(e.path, root_abs), e.reason) for e in found.errors)
 
     prefix = os.path.join(os.fspath(root_abs), "")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from codemods.engine import run_stages
+import pytest
+
+from codemods.engine import EngineError, run_stages
 from codemods.plan import load_plan
 from tests.conftest import FLAGSHIP
 
@@ -35,3 +37,17 @@ def test_deprecate_reads_only_the_legacy_modules_and_call_sites_reads_the_rest(t
 
     second = run_stages([root], plan, ["call-sites"], mode="write", jobs=1, root=root)
     assert [e.path for e in second.errors] == ["app/broken.py"]
+
+
+def test_a_project_with_its_own_top_level_compat_is_refused_before_anything_is_written(tmp_path):
+    root = _tree(tmp_path)
+    (root / "compat").mkdir()
+    (root / "compat" / "__init__.py").write_text("VERSION = 1\n")
+    before = (root / LEGACY).read_bytes()
+    with pytest.raises(
+        EngineError, match=r"compat/__init__.py: this project has its own top-level `compat`"
+    ):
+        run_stages([root], load_plan(FLAGSHIP), ["deprecate"], mode="write", jobs=1, root=root)
+    assert (root / LEGACY).read_bytes() == before
+    # Reading is harmless: scan still works there.
+    assert run_stages([root], load_plan(FLAGSHIP), ["deprecate"], mode="scan", jobs=1, root=root)
