@@ -8,7 +8,8 @@ Two findings, each a candidate for the next consolidation plan:
   followed through re-exports (`from X import N` in M, `__all__` lists) and
   aliases (`N = Other`) to the module that defines it. A definition reached
   through two or more (module, name) paths is reported with the paths and how
-  many import statements use each.
+  many import statements use each. Star imports (`from X import *`) re-export
+  too.
 
 Read with CPython's `ast`, in parallel; nothing is written. A file that does not
 parse is listed and skipped. Test code is a path with a `tests`/`test` folder or
@@ -54,6 +55,7 @@ class FileFacts:
     aliases: dict[str, str] = field(default_factory=dict)  # top-level `A = B`: A -> B
     # top-level `from M import N as A`: A -> (M, N); drives re-export resolution
     reexports: dict[str, tuple[str, str]] = field(default_factory=dict)
+    stars: list[str] = field(default_factory=list)  # top-level `from M import *`
     # every `from M import N` anywhere in the file: (M, N, line)
     imports: list[tuple[str, str, int]] = field(default_factory=list)
     error: str | None = None
@@ -90,13 +92,20 @@ def _facts(_: None, job: tuple[str, str]) -> FileFacts:
             target, value = node.targets[0], node.value
             if isinstance(target, ast.Name):
                 if isinstance(value, ast.Name):
-                    facts.aliases[target.id] = value.id
+                    # `A = B` means what B means at this point of the module: an import
+                    # above re-exports under A too (`X = X` after `from m import X`).
+                    if value.id in facts.reexports:
+                        facts.reexports[target.id] = facts.reexports[value.id]
+                    elif value.id != target.id:
+                        facts.aliases[target.id] = value.id
                 else:
                     facts.defined.add(target.id)
         elif isinstance(node, ast.ImportFrom):
             source = _source(module, is_package, node)
             for alias in node.names:
-                if alias.name != "*":
+                if alias.name == "*":
+                    facts.stars.append(source)
+                else:
                     facts.reexports[alias.asname or alias.name] = (source, alias.name)
     return facts
 
@@ -180,6 +189,11 @@ def build_report(
                 result = resolve(source, original, depth + 1)
             elif f"{module}.{name}" in by_module:
                 result = None  # a submodule, not a symbol
+            else:
+                for source in facts_.stars:  # `from M import *`: the first that has it
+                    result = resolve(source, name, depth + 1)
+                    if result is not None:
+                        break
         resolved[key] = result
         return result
 

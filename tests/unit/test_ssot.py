@@ -98,3 +98,22 @@ def test_cli_exits_0_when_every_name_has_one_home(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(cli.app, ["ssot", "--jobs", "1"])
     assert result.exit_code == 0
+
+
+def test_a_star_import_reexports_too(tmp_path):
+    _tree(tmp_path)
+    (tmp_path / "pkg" / "legacy_path.py").write_text("from pkg.core import *  # noqa\n")
+    (tmp_path / "late.py").write_text("from pkg.legacy_path import Manager\n")
+    manager = build_report([tmp_path]).find("pkg.core.Manager")
+    assert manager is not None and manager.paths["pkg.legacy_path.Manager"] == 1
+
+
+def test_an_alias_of_an_imported_name_follows_the_import(tmp_path):
+    _tree(tmp_path)
+    (tmp_path / "pkg" / "shim.py").write_text(
+        "from pkg.core import Manager\n\nManager = Manager\nLegacyManager = Manager\n"
+    )
+    (tmp_path / "late.py").write_text("from pkg.shim import Manager, LegacyManager\n")
+    manager = build_report([tmp_path]).find("pkg.core.Manager")
+    assert manager is not None
+    assert (manager.paths["pkg.shim.Manager"], manager.paths["pkg.shim.LegacyManager"]) == (1, 1)
