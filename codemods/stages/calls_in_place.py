@@ -24,11 +24,7 @@ import libcst as cst
 from codemods.analysis.legacy_aliases import Alias, alias_for
 from codemods.analysis.resolve import Receiver
 from codemods.plan import Api
-from codemods.stages.calls import (
-    _MOCK_ARGS,
-    _MOCK_RECORDS,
-    CallsCodemod,
-)
+from codemods.stages.calls import CallsCodemod
 
 _KEEPS_WORKING = "it keeps working as it is, since the legacy class stays"
 
@@ -36,22 +32,15 @@ _KEEPS_WORKING = "it keeps working as it is, since the legacy class stays"
 class InPlaceCallsCodemod(CallsCodemod):
     name = "calls-in-place"
 
-    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
-        func = original_node.func
-        if isinstance(func, cst.Attribute):
-            method = func.attr.value
-            if (
-                isinstance(func.value, cst.Attribute)
-                and method in _MOCK_ARGS | _MOCK_RECORDS
-                and func.value.attr.value in self.plan.legacy_method_names
-            ):
-                return updated_node  # a mock's record of a legacy call stays true
-            if method in self.plan.legacy_method_names:
-                return self._method_call(original_node, updated_node)
-        key = self.resolver.constructor_key(func)
-        if key is not None:
-            self._kept_constructor(original_node, key)
-        return updated_node
+    def _mock_assertion(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        return updated  # a mock's record of a legacy call stays true
+
+    def _mock_spec(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        return updated  # Mock(spec=LegacyClass): the objects are still of that class
+
+    def _constructor(self, original: cst.Call, updated: cst.Call, key: str) -> cst.BaseExpression:
+        self._kept_constructor(original, key)
+        return updated
 
     def _method_call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         func = original.func
