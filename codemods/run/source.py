@@ -128,6 +128,14 @@ def write_atomic(src: SourceFile, new_text: str) -> None:
     data = encode_text(src, new_text)
     target = src.real_path
     folder = target.parent
+    if not src.mode & 0o222:
+        # Replacing the file would bypass its mode (the folder is what rename checks):
+        # someone marked it read-only, so it is not ours to change.
+        raise SourceError(
+            src.path,
+            f"is read-only (mode {src.mode:04o}); make it writable to let the tool rewrite "
+            "it, or leave it out with --exclude",
+        )
     with signals_held():
         try:
             fd, tmp_name = tempfile.mkstemp(

@@ -451,3 +451,18 @@ def test_status_says_done_only_when_no_manual_site_is_left(tmp_path, monkeypatch
     out = invoke("status", "--no-cache").stdout
     row = next(line for line in out.splitlines() if line.strip().startswith("call-sites"))
     assert "rewrites done, manual left" in row and " 1 manual" in row
+
+
+def test_python_dash_m_runs_the_same_command():
+    import subprocess
+    import sys
+
+    from codemods.run.version import __version__
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "emitter_migrate", "--version"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (proc.returncode, proc.stdout) == (0, f"emitter-migrate {__version__}\n")

@@ -51,3 +51,17 @@ def test_a_project_with_its_own_top_level_compat_is_refused_before_anything_is_w
     assert (root / LEGACY).read_bytes() == before
     # Reading is harmless: scan still works there.
     assert run_stages([root], load_plan(FLAGSHIP), ["deprecate"], mode="scan", jobs=1, root=root)
+
+
+def test_a_read_only_file_is_reported_and_left_byte_identical(tmp_path):
+    root = _tree(tmp_path)
+    (root / "app" / "broken.py").unlink()
+    legacy = root / LEGACY
+    before = legacy.read_bytes()
+    legacy.chmod(0o444)
+    report = run_stages([root], load_plan(FLAGSHIP), ["deprecate"], mode="write", jobs=1, root=root)
+    [error] = report.errors
+    assert error.path == LEGACY
+    assert error.reason.startswith("is read-only (mode 0444); make it writable")
+    assert legacy.read_bytes() == before
+    assert legacy.stat().st_mode & 0o777 == 0o444

@@ -1,0 +1,1 @@
+"""`python -m emitter_migrate`: the same command as the `emitter-migrate` script."""
