@@ -46,7 +46,11 @@ def _root(
     version: Annotated[
         bool,
         typer.Option(
-            "--version", is_eager=True, callback=_print_version, help="Print the version and exit."
+            "--version",
+            is_eager=True,
+            callback=_print_version,
+            metavar="",
+            help="Print the version and exit.",
         ),
     ] = False,
 ) -> None:
@@ -64,6 +68,7 @@ PlanOpt = Annotated[
     Path | None,
     typer.Option(
         "--plan",
+        metavar="FILE",
         help="Plan TOML (default: $EMITTER_MIGRATE_PLAN, else the bundled "
         "emitter_consolidation plan).",
     ),
@@ -72,19 +77,25 @@ JobsOpt = Annotated[
     int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes (default: all cores).")
 ]
 NoCacheOpt = Annotated[
-    bool, typer.Option("--no-cache", help="Ignore and do not fill the result cache.")
+    bool, typer.Option("--no-cache", metavar="", help="Ignore and do not fill the result cache.")
 ]
 WaveOpt = Annotated[
-    str | None, typer.Option("--wave", help="Only files of this rollout wave of the plan.")
+    str | None,
+    typer.Option("--wave", metavar="NAME", help="Only files of this rollout wave of the plan."),
 ]
 ExcludeOpt = Annotated[
     list[str] | None,
-    typer.Option("--exclude", help="Skip paths matching this gitignore-style glob (repeatable)."),
+    typer.Option(
+        "--exclude",
+        metavar="GLOB",
+        help="Skip paths matching this gitignore-style glob (repeatable).",
+    ),
 ]
 RootOpt = Annotated[
     Path | None,
     typer.Option(
         "--root",
+        metavar="DIR",
         help="Folder module names are computed from (default: the current folder when it "
         "holds every path, else their common folder).",
     ),
@@ -173,7 +184,8 @@ def scan(
         Literal["text", "json", "github"], typer.Option("--format", help="Output format.")
     ] = "text",
     stage: Annotated[
-        list[str] | None, typer.Option("--stage", help="Stage to scan for, or all (repeatable).")
+        list[str] | None,
+        typer.Option("--stage", metavar="NAME", help="Stage to scan for, or all (repeatable)."),
     ] = None,
     jobs: JobsOpt = None,
     no_cache: NoCacheOpt = False,
@@ -212,17 +224,22 @@ def run(
     plan: PlanOpt = None,
     stage: Annotated[
         list[str] | None,
-        typer.Option("--stage", help="Stage to run, or all (default: all; repeatable)."),
+        typer.Option(
+            "--stage", metavar="NAME", help="Stage to run, or all (default: all; repeatable)."
+        ),
     ] = None,
     diff: Annotated[
-        bool, typer.Option("--diff", help="Write nothing; print a unified diff.")
+        bool, typer.Option("--diff", metavar="", help="Write nothing; print a unified diff.")
     ] = False,
     check: Annotated[
-        bool, typer.Option("--check", help="Write nothing; exit 1 if anything would change.")
+        bool,
+        typer.Option("--check", metavar="", help="Write nothing; exit 1 if anything would change."),
     ] = False,
     force: Annotated[
         bool,
-        typer.Option("--force", help="Run a stage even if an earlier stage still has work here."),
+        typer.Option(
+            "--force", metavar="", help="Run a stage even if an earlier stage still has work here."
+        ),
     ] = False,
     jobs: JobsOpt = None,
     format: Annotated[

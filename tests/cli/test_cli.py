@@ -466,3 +466,12 @@ def test_python_dash_m_runs_the_same_command():
         timeout=60,
     )
     assert (proc.returncode, proc.stdout) == (0, f"emitter-migrate {__version__}\n")
+
+
+def test_help_shows_flags_without_a_type_and_values_by_what_they_name():
+    out = invoke("run", "--help").stdout
+    lines = {line.split()[1]: line for line in out.splitlines() if line.startswith("│ --")}
+    for flag in ("--diff", "--check", "--force", "--no-cache"):
+        assert "<bool>" not in lines[flag], lines[flag]
+    assert " FILE " in lines["--plan"] and " NAME " in lines["--stage"]
+    assert " GLOB " in lines["--exclude"] and " DIR " in lines["--root"]
