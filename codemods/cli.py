@@ -42,7 +42,7 @@ def _print_version(value: bool) -> None:
 
 
 @app.callback()
-def _root(
+def _app_options(
     version: Annotated[
         bool,
         typer.Option(
@@ -192,6 +192,12 @@ def scan(
     wave: WaveOpt = None,
     exclude: ExcludeOpt = None,
     root: RootOpt = None,
+    fail_on_manual: Annotated[
+        bool,
+        typer.Option(
+            "--fail-on-manual", metavar="", help="Exit 1 while any manual site remains (CI)."
+        ),
+    ] = False,
 ) -> None:
     """Report every legacy use: what each stage will rewrite (auto) and what it will not."""
     the_plan = _plan(plan)
@@ -215,7 +221,10 @@ def scan(
     )
     typer.echo(renderer(report), nl=False)
     _echo_errors(report)
-    raise typer.Exit(EXIT_ERROR if report.errors else EXIT_OK)
+    if report.errors:
+        raise typer.Exit(EXIT_ERROR)
+    manual_left = any(s.status == "manual" for s in report.sites)
+    raise typer.Exit(EXIT_CHANGES if fail_on_manual and manual_left else EXIT_OK)
 
 
 @app.command()
@@ -243,7 +252,8 @@ def run(
     ] = False,
     jobs: JobsOpt = None,
     format: Annotated[
-        Literal["text", "json"], typer.Option("--format", help="Output format.")
+        Literal["text", "json", "markdown"],
+        typer.Option("--format", help="Output format (markdown: a pull-request summary)."),
     ] = "text",
     no_cache: NoCacheOpt = False,
     wave: WaveOpt = None,
@@ -271,6 +281,8 @@ def run(
     )
     if format == "json":
         typer.echo(render.json_run(report, mode), nl=False)
+    elif format == "markdown":
+        typer.echo(render.markdown_run(report, mode), nl=False)
     else:
         if mode == "diff":
             typer.echo("".join(report.diffs[p] for p in report.files_changed), nl=False)
@@ -287,7 +299,8 @@ def status(
     paths: PathsArg = None,
     plan: PlanOpt = None,
     format: Annotated[
-        Literal["text", "json"], typer.Option("--format", help="Output format.")
+        Literal["text", "json", "markdown"],
+        typer.Option("--format", help="Output format (markdown: a pull-request summary)."),
     ] = "text",
     jobs: JobsOpt = None,
     no_cache: NoCacheOpt = False,
@@ -308,9 +321,11 @@ def status(
             progress=_progress(),
         )
     )
-    renderer = render.json_status if format == "json" else render.text_status
+    renderer = {"json": render.json_status, "markdown": render.markdown_status}.get(
+        format, render.text_status
+    )
     typer.echo(renderer(result), nl=False)
-    if result.errors and format == "json":
+    if result.errors and format != "text":
         typer.echo(render.text_errors(result.errors), err=True, nl=False)
     raise typer.Exit(EXIT_ERROR if result.errors else EXIT_OK)
 

@@ -611,8 +611,9 @@ def status(paths: Sequence[Path | str], plan: Plan, **options: Any) -> Status:
     """What each stage still has to do in `paths`, overall and per wave."""
     run = _run(paths, plan, ["all"], mode="scan", force=False, **_status_options(options))
     report = run.report
-    legacy = [s for s in report.sites if s.kind == "definition"]
-    work = [s for s in report.sites if s.kind != "definition"]
+    # A legacy module's own site has no stage; stage deprecate's sites on it are work.
+    legacy = [s for s in report.sites if s.kind == "definition" and not s.stage]
+    work = [s for s in report.sites if not (s.kind == "definition" and not s.stage)]
     rows = [
         StageRow(
             stage.name,

@@ -351,3 +351,55 @@ def markdown_ssot(report: Any, top: int) -> str:
             used = plural(count, "import")
             out.append(f"| `{item.definition}` | {len(item.paths)} | `{path}` ({used}) |\n")
     return "".join(out)
+
+
+# --------------------------------------------------------------- markdown ----
+def _md_cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def markdown_run(report: Report, mode: str) -> str:
+    """A pull-request comment: what changed, and each site left to a person with its reason."""
+    changed = len(report.files_changed)
+    verb = "rewritten" if mode == "write" else "to rewrite"
+    auto = sum(1 for s in report.sites if s.status == AUTO)
+    manual = [s for s in report.sites if s.status == MANUAL]
+    out = [
+        "## emitter-migrate\n\n",
+        f"{plural(changed, 'file')} {verb}, {plural(auto, 'site')} rewritten, "
+        f"{plural(len(manual), 'manual site')}, {plural(report.files_failed, 'file')} failed "
+        f"({plural(report.files_scanned, 'file')} scanned).\n",
+    ]
+    if report.files_changed:
+        out.append("\n<details><summary>Files</summary>\n\n")
+        out.extend(f"- `{path}`\n" for path in report.files_changed)
+        out.append("\n</details>\n")
+    if manual:
+        out.append("\n| where | what | why it is left to you |\n|---|---|---|\n")
+        for s in manual:
+            what = f"{s.kind} `{_md_cell(s.symbol)}`"
+            out.append(f"| `{s.path}:{s.line}` | {what} | {_md_cell(s.reason)} |\n")
+    if report.errors:
+        out.append("\n**Files that failed**\n\n")
+        out.extend(f"- `{e.path}`: {_md_cell(e.reason)}\n" for e in report.errors)
+    return "".join(out)
+
+
+def markdown_status(status: Any) -> str:
+    out = [f"## Migration status: {status.plan_name}\n\n"]
+    out.append(f"{plural(status.files_scanned, 'file')} scanned.\n")
+    if _nothing_read(status):
+        out.append("\nNothing could be read, so no stage can be judged.\n")
+        return "".join(out)
+    out.append("\n| stage | state | auto sites pending | manual sites |\n|---|---|---|---|\n")
+    for row in status.stages:
+        state = "pending" if row.pending else ("manual left" if row.manual else "done")
+        out.append(f"| {row.stage} | {state} | {row.pending} | {row.manual} |\n")
+    if status.waves:
+        stages = [row.stage for row in status.stages]
+        out.append("\n| wave | files | " + " | ".join(stages) + " |\n")
+        out.append("|---|---|" + "---|" * len(stages) + "\n")
+        for wave in status.waves:
+            cells = " | ".join(f"{c.pending} / {c.manual}" for c in wave.cells)
+            out.append(f"| {wave.wave} | {wave.files} | {cells} |\n")
+    return "".join(out)

@@ -475,3 +475,20 @@ def test_help_shows_flags_without_a_type_and_values_by_what_they_name():
         assert "<bool>" not in lines[flag], lines[flag]
     assert " FILE " in lines["--plan"] and " NAME " in lines["--stage"]
     assert " GLOB " in lines["--exclude"] and " DIR " in lines["--root"]
+
+
+def test_scan_can_fail_ci_while_manual_sites_remain(project):
+    assert invoke("scan", "--no-cache").exit_code == 0
+    failing = invoke("scan", "--no-cache", "--fail-on-manual")
+    assert failing.exit_code == 1
+    assert "2 manual sites" in failing.stdout
+
+
+def test_run_and_status_write_a_markdown_summary_for_a_pull_request(project):
+    md = invoke("run", "--diff", "--format", "markdown", "--no-cache").stdout
+    assert md.startswith("## emitter-migrate\n\n")
+    assert "| where | what | why it is left to you |" in md
+    assert "`app/one.py`" in md  # listed among the files to rewrite
+    status = invoke("status", "--format", "markdown", "--no-cache").stdout
+    assert "| stage | state | auto sites pending | manual sites |" in status
+    assert "| compat-imports | pending | 4 | 0 |" in status

@@ -65,3 +65,17 @@ def test_a_read_only_file_is_reported_and_left_byte_identical(tmp_path):
     assert error.reason.startswith("is read-only (mode 0444); make it writable")
     assert legacy.read_bytes() == before
     assert legacy.stat().st_mode & 0o777 == 0o444
+
+
+def test_status_counts_stage_deprecate_as_pending_until_it_has_run(tmp_path):
+    from codemods.engine import status
+
+    root = _tree(tmp_path)
+    (root / "app" / "broken.py").unlink()
+    plan = load_plan(FLAGSHIP)
+    before = {row.stage: row.pending for row in status([root], plan, root=root).stages}
+    run_stages([root], plan, ["deprecate"], mode="write", jobs=1, root=root)
+    after = status([root], plan, root=root)
+    assert before["deprecate"] == 1
+    assert {row.stage: row.pending for row in after.stages}["deprecate"] == 0
+    assert [site.path for site in after.legacy] == [LEGACY]  # still listed for deletion
