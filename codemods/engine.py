@@ -44,7 +44,12 @@ from codemods.run.pool import map_jobs
 from codemods.run.signals import graceful_signals
 from codemods.run.source import SourceError, read_source, write_atomic
 from codemods.run.version import tool_fingerprint
-from codemods.stages import CodemodUnavailable, check_codemod, get_codemod
+from codemods.stages import (
+    DEPRECATION_RUNTIME,
+    CodemodUnavailable,
+    check_codemod,
+    get_codemod,
+)
 
 if TYPE_CHECKING:
     from codemods.stages.base import StageCodemod
@@ -109,23 +114,20 @@ def _check_codemods(stages: Iterable[Stage]) -> None:
         raise EngineError(str(exc)) from None
 
 
-# The package the decorators stage `deprecate` writes an import of.
-RUNTIME_PACKAGE = "compat"
-
-
 def _refuse_runtime_clash(stages: Iterable[Stage], root: Path) -> None:
-    """Stage `deprecate` writes `from compat.deprecation import ...` into the application;
-    a top-level `compat` of the project's own would shadow ours when the app runs."""
+    """Stage `deprecate` writes an import of DEPRECATION_RUNTIME into the application; a
+    top-level package or module of the project's own under that name would shadow ours."""
     if not any(s.codemod == "deprecate" for s in stages):
         return
-    for own in (root / RUNTIME_PACKAGE / "__init__.py", root / f"{RUNTIME_PACKAGE}.py"):
-        if own.is_file() and not (own.parent / "deprecation.py").is_file():
+    package, module = DEPRECATION_RUNTIME.split(".")
+    ours = root / package / f"{module}.py"  # the tool run on its own tree
+    for own in (root / package / "__init__.py", root / f"{package}.py"):
+        if own.is_file() and not (own.name == "__init__.py" and ours.is_file()):
             raise EngineError(
                 f"{_shown(os.fspath(own), root)}: this project has its own top-level "
-                f"`{RUNTIME_PACKAGE}`, which would shadow emitter-migrate's "
-                f"`{RUNTIME_PACKAGE}.deprecation` that stage deprecate imports; rename the "
-                "project's package (or run the tool on a tree where it is not top-level), "
-                "then re-run"
+                f"`{package}`, which would shadow emitter-migrate's `{DEPRECATION_RUNTIME}` "
+                "that stage deprecate imports; rename the project's package (or run the "
+                "tool on a tree where it is not top-level), then re-run"
             )
 
 
@@ -142,14 +144,6 @@ def module_name_for(rel: str) -> str | None:
     if not rel.endswith(".py"):
         return None
     return module_name_of(rel) or None
-
-
-def _legacy_module(plan: Plan, module: str | None) -> str | None:
-    """The plan's legacy module this module is (its name may carry a longer prefix)."""
-    if module is None:
-        return None
-    hits = [m for m in plan.legacy_modules if module == m or module.endswith("." + m)]
-    return max(hits, key=len) if hits else None
 
 
 def _definition_site(plan: Plan, rel: str, legacy: str) -> Site:
@@ -426,8 +420,8 @@ def _run(
         todo: list[Job] = []
         definitions: dict[str, Site] = {}
         looked_at = [*raws, *skipped]
-        for rel in sorted(candidates | {r for r in looked_at if _legacy_module(plan, modules[r])}):
-            legacy = _legacy_module(plan, modules[rel])
+        for rel in sorted(candidates | {r for r in looked_at if plan.legacy_module_of(modules[r])}):
+            legacy = plan.legacy_module_of(modules[rel])
             if legacy is not None:
                 definitions[rel] = _definition_site(plan, rel, legacy)
                 if rel not in raws:
@@ -612,8 +606,10 @@ def status(paths: Sequence[Path | str], plan: Plan, **options: Any) -> Status:
     run = _run(paths, plan, ["all"], mode="scan", force=False, **_status_options(options))
     report = run.report
     # A legacy module's own site has no stage; stage deprecate's sites on it are work.
-    legacy = [s for s in report.sites if s.kind == "definition" and not s.stage]
-    work = [s for s in report.sites if not (s.kind == "definition" and not s.stage)]
+    legacy: list[Site] = []
+    work: list[Site] = []
+    for site in report.sites:
+        (legacy if site.kind == "definition" and not site.stage else work).append(site)
     rows = [
         StageRow(
             stage.name,

@@ -197,6 +197,13 @@ class Plan:
     def stage_names(self) -> list[str]:
         return [s.name for s in self.stages]
 
+    def legacy_module_of(self, module: str | None) -> str | None:
+        """The legacy module `module` is, or names (a longer prefix is allowed)."""
+        if not module:
+            return None
+        hits = [m for m in self.legacy_modules if module == m or module.endswith("." + m)]
+        return max(hits, key=len) if hits else None
+
     @cached_property
     def legacy_method_names(self) -> frozenset[str]:
         return frozenset(m for api in self.apis.values() for m in api.methods)

@@ -213,7 +213,7 @@ def build_index(items: Iterable[tuple[str, bytes]], plan: Plan) -> ProjectIndex:
     stand_ins: dict[str, tuple[str, int, int]] = {}
     for relpath, data in items:
         module = module_name_of(relpath)
-        if any(module == m or module.endswith("." + m) for m in plan.legacy_modules):
+        if plan.legacy_module_of(module) is not None:
             continue  # the legacy definitions themselves are seeds, not project classes
         # Comments may hold brackets; strings rarely hold `#` on class or import lines.
         text = _COMMENT_RE.sub("", data.decode("latin-1"))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from codemods.analysis.project_index import ProjectIndex
@@ -17,6 +18,8 @@ if TYPE_CHECKING:
     from codemods.stages.base import StageCodemod
 
 __all__ = ["Job", "Outcome", "Work"]
+
+Stages = list[tuple[str, "type[StageCodemod]"]]
 
 
 @dataclass(frozen=True)
@@ -81,3 +84,18 @@ class Work:
     mode: str
     stages: list[tuple[str, type[StageCodemod]]]
     prerequisites: list[tuple[str, type[StageCodemod]]]
+
+    def for_file(self, job: Job) -> tuple[Stages, Stages]:
+        """(stages, prerequisites) that act on the job's file: a legacy module's
+        definitions are edited only by codemods made for it, and its internals by none."""
+        return self._split[job.legacy]
+
+    @cached_property
+    def _split(self) -> dict[bool, tuple[Stages, Stages]]:
+        def acting(stages: Stages, legacy: bool) -> Stages:
+            return [(n, c) for n, c in stages if getattr(c, "edits_definitions", False) == legacy]
+
+        return {
+            legacy: (acting(self.stages, legacy), acting(self.prerequisites, legacy))
+            for legacy in (False, True)
+        }

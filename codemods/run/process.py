@@ -26,14 +26,14 @@ from codemods.render import unified_diff
 from codemods.report import AUTO
 from codemods.run.jobs import Job, Outcome, Work
 from codemods.run.source import SourceError, SourceFile, UndecodableSourceError, read_source
-from codemods.stages.base import FileContext, StageCodemod, run_codemod
+from codemods.stages.base import FileContext, run_codemod
 
 __all__ = ["process_job"]
 
 
 def process_job(work: Work, job: Job) -> Outcome:
     """Read, parse once, run the stages; never raises for a problem in the file."""
-    if not _for_job(work.stages, job) and not _for_job(work.prerequisites, job):
+    if work.for_file(job) == ([], []):
         # No stage acts on this file (stage 1 acts on the legacy modules alone): nothing
         # to read or parse.
         return Outcome(job.rel, job.digest)
@@ -57,14 +57,6 @@ def process_job(work: Work, job: Job) -> Outcome:
     return full
 
 
-def _for_job(
-    stages: list[tuple[str, type[StageCodemod]]], job: Job
-) -> list[tuple[str, type[StageCodemod]]]:
-    """The stages that act on this file: a legacy module's definitions are edited only by
-    codemods made for it, and their internals by none."""
-    return [(n, c) for n, c in stages if getattr(c, "edits_definitions", False) == job.legacy]
-
-
 _RELEVANCE: dict[int, tuple[Work, Relevance]] = {}
 
 
@@ -81,6 +73,7 @@ def _process_text(
 ) -> Outcome | None:
     """Parse and run the stages on the whole text, or on its sparse form (see
     codemods.fastcst.sparse); None when the sparse form cannot be trusted for this file."""
+    stages, prerequisites = work.for_file(job)
     out = Outcome(job.rel, src.digest)
     text = src.text if sparse is None else sparse.text
     try:
@@ -104,7 +97,7 @@ def _process_text(
     current_stage = ""
     try:
         if work.mode == "scan":
-            for name, codemod in _for_job(work.stages, job):
+            for name, codemod in stages:
                 current_stage = name
                 c = ctx(name)
                 codemod(c).read_sites(module)
@@ -113,7 +106,7 @@ def _process_text(
         # Every stage that reads the original tree shares one wrapper, so metadata such as
         # positions is computed once for them (run_codemod would build a wrapper per stage).
         original = MetadataWrapper(module, unsafe_skip_copy=True)
-        for name, codemod in _for_job(work.prerequisites, job):
+        for name, codemod in prerequisites:
             current_stage = name
             c = ctx(name)
             original.visit(codemod(c))
@@ -123,7 +116,7 @@ def _process_text(
         # Read now, while the original tree's code is shared with its first stage.
         roundtrips = tree_text(module).code == text
         chain = [module]
-        for name, codemod in _for_job(work.stages, job):
+        for name, codemod in stages:
             current_stage = name
             c = ctx(name)
             if len(chain) == 1:
@@ -168,7 +161,7 @@ def _process_text(
         if sparse is None:
             # Python's parser, unless it rejects the input too (LibCST accepts a little more).
             check = _parses if _parses(src.text) else _libcst_parses
-            bad = _first_unparsable(chain, [n for n, _ in _for_job(work.stages, job)], check)
+            bad = _first_unparsable(chain, [n for n, _ in stages], check)
         if bad is not None:
             out.sites = []
             out.error = (

@@ -23,22 +23,13 @@ import libcst as cst
 from codemods.analysis.import_edit import add_from_import
 from codemods.analysis.legacy_aliases import aliases_of, receiver_attribute
 from codemods.plan import Symbol
+from codemods.stages import DEPRECATION_RUNTIME
 from codemods.stages.base import FileContext, StageCodemod
 
 D = TypeVar("D", cst.ClassDef, cst.FunctionDef)
 
-_RUNTIME = "compat.deprecation"
 _CLASS_DECORATOR = "legacy_api"
 _FUNCTION_DECORATOR = "legacy_callable"
-
-
-def legacy_module_of(ctx: FileContext) -> str | None:
-    """The plan's legacy module this file is (its dotted name may carry a longer prefix)."""
-    module = ctx.module_name
-    if module is None:
-        return None
-    hits = [m for m in ctx.plan.legacy_modules if module == m or module.endswith("." + m)]
-    return max(hits, key=len) if hits else None
 
 
 class DeprecateCodemod(StageCodemod):
@@ -47,7 +38,7 @@ class DeprecateCodemod(StageCodemod):
 
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
-        self.legacy = legacy_module_of(ctx)
+        self.legacy = ctx.plan.legacy_module_of(ctx.module_name)
         self.needed: set[str] = set()
 
     def visit_Module(self, node: cst.Module) -> bool:
@@ -93,7 +84,7 @@ class DeprecateCodemod(StageCodemod):
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
         for name in sorted(self.needed):
-            updated_node = add_from_import(updated_node, _RUNTIME, name)
+            updated_node = add_from_import(updated_node, DEPRECATION_RUNTIME, name)
         return updated_node
 
     def _symbol(

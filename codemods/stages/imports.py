@@ -38,7 +38,7 @@ from codemods.analysis.project_index import resolve_relative
 from codemods.fastcst.codegen import node_code
 from codemods.fastcst.dispatch import FastVisitor
 from codemods.fastcst.positions import tree_text
-from codemods.plan import Plan, Symbol
+from codemods.plan import Symbol
 from codemods.stages.base import FileContext, StageCodemod
 
 _FALLBACK_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
@@ -92,16 +92,8 @@ def dotted_patch_target(call: cst.Call, func: str) -> tuple[int, cst.SimpleStrin
     return None
 
 
-def legacy_module_of(plan: Plan, module: str | None) -> str | None:
-    """The plan's legacy module `module` names (a longer prefix is allowed)."""
-    if not module:
-        return None
-    hits = [m for m in plan.legacy_modules if module == m or module.endswith("." + m)]
-    return max(hits, key=len) if hits else None
-
-
 def is_legacy_file(ctx: FileContext) -> bool:
-    return legacy_module_of(ctx.plan, ctx.module_name) is not None
+    return ctx.plan.legacy_module_of(ctx.module_name) is not None
 
 
 def _split(dotted: str) -> tuple[str, str]:
@@ -224,7 +216,7 @@ class ImportsCodemod(StageCodemod):
                 ):
                     module = self._absolute(small)
                     if module and (
-                        legacy_module_of(self.plan, module) or module in self.shim_modules
+                        self.plan.legacy_module_of(module) or module in self.shim_modules
                     ):
                         names.update(alias_local_name(a) for a in small.names)
         return names
@@ -306,7 +298,7 @@ class ImportsCodemod(StageCodemod):
             self._unresolved_relative(node)
             return None
         legacy = (
-            legacy_module_of(self.plan, module)
+            self.plan.legacy_module_of(module)
             if node.relative
             else (module if module in self.plan.legacy_modules else None)
         )
@@ -353,7 +345,7 @@ class ImportsCodemod(StageCodemod):
         symbol = self._symbol(legacy, name) if legacy else None
         if symbol is not None:
             return self._symbol_route(alias, symbol)
-        sub = legacy_module_of(self.plan, full)
+        sub = self.plan.legacy_module_of(full)
         if sub is not None and (full == sub or full.endswith("." + sub)):
             return self._module_route(alias, sub, from_package=True)
         if legacy is not None:
@@ -515,7 +507,7 @@ class ImportsCodemod(StageCodemod):
         if not m:
             return
         module = m.group("from") or m.group("import") or ""
-        legacy = legacy_module_of(self.plan, module.lstrip(".")) if module else None
+        legacy = self.plan.legacy_module_of(module.lstrip(".")) if module else None
         if legacy is None:
             return
         shim = self._module_shim(legacy) or "compat"

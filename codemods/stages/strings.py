@@ -31,7 +31,6 @@ from codemods.stages.imports import (
     call_arg,
     dotted_patch_target,
     is_legacy_file,
-    legacy_module_of,
     mentions,
     string_arg,
     string_text,
@@ -194,7 +193,7 @@ class StringsCodemod(StageCodemod):
         """A path into a legacy module, or a legacy name looked up in an app module."""
         if "." not in text or " " in text:
             return
-        legacy = legacy_module_of(self.plan, text.rsplit(".", 1)[0])
+        legacy = self.plan.legacy_module_of(text.rsplit(".", 1)[0])
         if legacy is not None:
             self.manual(
                 node,
@@ -336,7 +335,7 @@ class StringsCodemod(StageCodemod):
             if not isinstance(value, cst.SimpleString):
                 continue
             text = string_text(value) or ""
-            legacy = legacy_module_of(self.plan, text)
+            legacy = self.plan.legacy_module_of(text)
             if legacy is not None and (text == legacy or text.endswith("." + legacy)):
                 self.manual(
                     value,

@@ -79,3 +79,11 @@ def test_status_counts_stage_deprecate_as_pending_until_it_has_run(tmp_path):
     assert before["deprecate"] == 1
     assert {row.stage: row.pending for row in after.stages}["deprecate"] == 0
     assert [site.path for site in after.legacy] == [LEGACY]  # still listed for deletion
+
+
+def test_a_top_level_compat_module_file_is_a_clash_too(tmp_path):
+    root = _tree(tmp_path)
+    (root / "compat.py").write_text("VERSION = 1\n")
+    (root / "deprecation.py").write_text("")  # beside it: still not ours
+    with pytest.raises(EngineError, match=r"^compat.py: this project has its own top-level"):
+        run_stages([root], load_plan(FLAGSHIP), ["deprecate"], mode="write", jobs=1, root=root)
