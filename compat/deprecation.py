@@ -25,6 +25,7 @@ import inspect
 import warnings
 from collections.abc import Callable
 from contextvars import ContextVar
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from compat._messages import constructor_message, method_message
@@ -135,9 +136,16 @@ def _reported(function: F, report: Callable[[tuple[Any, ...]], None]) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _alias_function(alias: Alias, cls: type) -> Callable[..., Any]:
-    """``alias.target(self, **keywords)``: the legacy method, looked up on the instance so
-    overrides and per-instance mocks run as they did for the legacy call."""
+def _itself(obj: Any) -> Any:
+    return obj
+
+
+def _alias_function(
+    alias: Alias, cls: type, legacy_object: Callable[[Any], Any] = _itself
+) -> Callable[..., Any]:
+    """``alias.target(self, **keywords)``: the legacy method of ``legacy_object(self)`` (the
+    instance, or an adapter's owner), looked up there so overrides and per-instance mocks
+    run as they did for the legacy call."""
     legacy = getattr(cls, alias.legacy, None)
     if inspect.iscoroutinefunction(legacy):
 
@@ -145,7 +153,7 @@ def _alias_function(alias: Alias, cls: type) -> Callable[..., Any]:
             arguments = alias.legacy_arguments(keywords)
             token = _inside.set(True)
             try:
-                return await getattr(self, alias.legacy)(**arguments)
+                return await getattr(legacy_object(self), alias.legacy)(**arguments)
             finally:
                 _inside.reset(token)
 
@@ -155,7 +163,7 @@ def _alias_function(alias: Alias, cls: type) -> Callable[..., Any]:
             arguments = alias.legacy_arguments(keywords)
             token = _inside.set(True)
             try:
-                return getattr(self, alias.legacy)(**arguments)
+                return getattr(legacy_object(self), alias.legacy)(**arguments)
             finally:
                 _inside.reset(token)
 
@@ -173,8 +181,7 @@ def _adapter_property(cls: type, aliases: dict[str, Alias]) -> property:
     """A read-only property whose value answers the unified methods for its owner."""
     namespace: dict[str, Any] = {"__slots__": ("_owner",)}
     for alias in aliases.values():
-        function = _alias_function(alias, cls)
-        namespace[alias.target] = _on_owner(function)
+        namespace[alias.target] = _alias_function(alias, cls, attrgetter("_owner"))
     adapter = type(f"{cls.__name__}UnifiedEvents", (_Adapter,), namespace)
 
     def get(self: Any) -> Any:
@@ -193,22 +200,6 @@ class _Adapter:
 
     def __repr__(self) -> str:
         return f"<unified events of {self._owner!r}>"  # type: ignore[attr-defined]
-
-
-def _on_owner(function: Callable[..., Any]) -> Callable[..., Any]:
-    if inspect.iscoroutinefunction(function):
-
-        async def method(self: Any, **keywords: Any) -> Any:
-            return await function(self._owner, **keywords)
-
-    else:
-
-        def method(self: Any, **keywords: Any) -> Any:
-            return function(self._owner, **keywords)
-
-    functools.update_wrapper(method, function)
-    del method.__wrapped__  # type: ignore[attr-defined]
-    return method
 
 
 def _add(cls: type, name: str, value: Any) -> None:

@@ -111,7 +111,7 @@ def _is_plain_json(value: object) -> bool:
 
 
 _STRICT_ENCODER = json.JSONEncoder(allow_nan=False)
-# The wire's form: compact, UTF-8 kept, NaN refused (as websocket.dumps_compact).
+# The wire's form: compact, UTF-8 kept, NaN refused (websocket.dumps_compact is this).
 encode_compact = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode
 
 

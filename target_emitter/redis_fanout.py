@@ -146,23 +146,8 @@ class RedisFanoutManager:
                     for channel, text, _ in batch:
                         pipe.publish(channel, text)
                     counts = await pipe.execute()
-            except exceptions.ConnectionError as exc:
-                failure: Exception = (
-                    ConnectionError(f"redis unavailable: {exc}")
-                    if "connecting to" in str(exc)  # refused before anything was sent
-                    else TimeoutError(f"redis connection lost mid-publish: {exc}")
-                )
-                for *_, future in batch:
-                    if not future.done():
-                        future.set_exception(failure)
-            except exceptions.TimeoutError as exc:
-                for *_, future in batch:
-                    if not future.done():
-                        future.set_exception(TimeoutError(f"redis publish timed out: {exc}"))
             except BaseException as exc:
-                for *_, future in batch:
-                    if not future.done():
-                        future.set_exception(exc)
+                _fail(batch, _publish_failure(exc, exceptions))
                 if isinstance(exc, asyncio.CancelledError):
                     raise
             else:
@@ -208,3 +193,22 @@ class RedisFanoutManager:
                 await self._pubsub.unsubscribe(self.channel(user_id))
             except Exception:  # the subscription dies with the connection anyway
                 logger.warning("unsubscribing %s failed", user_id, exc_info=True)
+
+
+def _publish_failure(exc: BaseException, exceptions: Any) -> BaseException:
+    """What each emit in a failed pipeline sees: a connection that was never made is a
+    ConnectionError (retried: nothing went out); a connection lost or timed out
+    mid-publish is a TimeoutError (not resent: it may have gone out)."""
+    if isinstance(exc, exceptions.ConnectionError):
+        if "connecting to" in str(exc):  # refused before anything was sent
+            return ConnectionError(f"redis unavailable: {exc}")
+        return TimeoutError(f"redis connection lost mid-publish: {exc}")
+    if isinstance(exc, exceptions.TimeoutError):
+        return TimeoutError(f"redis publish timed out: {exc}")
+    return exc
+
+
+def _fail(batch: list[tuple[str, str, asyncio.Future[int]]], exc: BaseException) -> None:
+    for *_, future in batch:
+        if not future.done():
+            future.set_exception(exc)

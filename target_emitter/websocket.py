@@ -2,59 +2,53 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from target_emitter.events import encode_compact
 from target_emitter.manager import Message
 
 
 def dumps_compact(message: Message) -> str:
     """The wire text: no spaces, UTF-8 kept as is, NaN refused."""
-    return json.dumps(message, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    return encode_compact(message)
 
 
 class WebSocketConnection:
     """Wraps an object with ``async send_text(str)``, ``send_str(str)``, ``send(str)``
     (the ``websockets`` library) or ``send_json(obj)``.
 
-    Text methods are preferred so the wire text is always our compact form;
-    ``send`` comes after them because Starlette's ``send`` takes an ASGI dict.
+    Text methods are preferred so the wire text is always our compact form (the
+    emit-time text a message carries, when it has one); ``send`` comes after them
+    because Starlette's ``send`` takes an ASGI dict.
     """
 
-    __slots__ = ("_send", "_text", "websocket")
+    __slots__ = ("_json", "_text", "websocket")
 
     def __init__(self, websocket: Any) -> None:
         self.websocket = websocket
-        self._send = self._pick_sender(websocket)
-        self._text = next(
+        self._text: Callable[[str], Awaitable[Any]] | None = next(
             (
-                m
+                method
                 for name in ("send_text", "send_str", "send")
-                if callable(m := getattr(websocket, name, None))
+                if callable(method := getattr(websocket, name, None))
             ),
             None,
         )
-
-    @staticmethod
-    def _pick_sender(websocket: Any) -> Callable[[Message], Awaitable[Any]]:
-        for name in ("send_text", "send_str", "send"):
-            method = getattr(websocket, name, None)
-            if callable(method):
-                return lambda message, method=method: method(dumps_compact(message))
-        method = getattr(websocket, "send_json", None)
-        if callable(method):
-            return method
-        raise TypeError(
-            f"{type(websocket).__name__} has none of send_text, send_str, send, send_json"
-        )
+        self._json: Callable[[Message], Awaitable[Any]] | None = None
+        if self._text is None:
+            self._json = getattr(websocket, "send_json", None)
+            if not callable(self._json):
+                raise TypeError(
+                    f"{type(websocket).__name__} has none of send_text, send_str, send, send_json"
+                )
 
     async def send(self, message: Message) -> None:
-        text = getattr(message, "text", None)
-        if text is not None and self._text is not None:
-            await self._text(text)  # the emit-time snapshot, already in compact form
+        if self._text is not None:
+            text = getattr(message, "text", None)
+            await self._text(text if text is not None else dumps_compact(message))
         else:
-            await self._send(message)
+            await self._json(message)  # type: ignore[misc]
 
     @property
     def is_open(self) -> bool:
