@@ -17,8 +17,7 @@ from functools import cache
 
 import libcst as cst
 
-from codemods.analysis.import_edit import dotted_name
-from codemods.analysis.resolve import code
+from codemods.analysis.cst_text import code, dotted_name
 from codemods.fastcst.dispatch import FastTransformer
 from codemods.plan import Mapping_, Plan, Signature, Template, placeholder
 

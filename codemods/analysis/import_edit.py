@@ -12,29 +12,11 @@ from collections.abc import Callable, Sequence
 
 import libcst as cst
 
+from codemods.analysis.cst_text import dotted_expr, dotted_name
 from codemods.fastcst.dispatch import FastTransformer, FastVisitor
 
 # What a line edit returns: the statements that replace the line (empty: drop it).
 LineEdit = Callable[[cst.SimpleStatementLine], Sequence[cst.BaseStatement] | None]
-
-
-def dotted_name(node: cst.BaseExpression | None) -> str | None:
-    """`a.b.c` for a Name/Attribute chain, else None."""
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        base = dotted_name(node.value)
-        return f"{base}.{node.attr.value}" if base else None
-    return None
-
-
-def dotted_expr(dotted: str) -> cst.Name | cst.Attribute:
-    """The Name/Attribute chain for `a.b.c`."""
-    head, *rest = dotted.split(".")
-    expr: cst.Name | cst.Attribute = cst.Name(head)
-    for part in rest:
-        expr = cst.Attribute(value=expr, attr=cst.Name(part))
-    return expr
 
 
 def alias_local_name(alias: cst.ImportAlias) -> str:

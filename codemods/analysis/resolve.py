@@ -18,14 +18,13 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from codemods.analysis.import_edit import dotted_name
+from codemods.analysis.cst_text import code, dotted_name
 from codemods.analysis.project_index import (
     UNIFIED,
     PlanNames,
     ProjectIndex,
     resolve_relative,
 )
-from codemods.fastcst.codegen import node_code
 from codemods.fastcst.dispatch import FastVisitor
 from codemods.fastcst.memo import per_tree
 from codemods.plan import Plan
@@ -38,11 +37,6 @@ _MOCKS = frozenset(
     {"Mock", "MagicMock", "AsyncMock", "NonCallableMock", "NonCallableMagicMock", "create_autospec"}
 )
 _MOCK_MODULES = ("unittest.mock.", "mock.")
-
-
-def code(node: cst.CSTNode) -> str:
-    """Source text of a node, for messages."""
-    return node_code(node)
 
 
 # ----------------------------------------------------------------- results ----

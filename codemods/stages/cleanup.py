@@ -16,10 +16,10 @@ from collections.abc import Sequence
 
 import libcst as cst
 
+from codemods.analysis.cst_text import dotted_name
 from codemods.analysis.import_edit import (
     alias_local_name,
     carry_leading_lines,
-    dotted_name,
     drop_aliases,
     name_uses,
     spilled_lines,

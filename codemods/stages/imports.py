@@ -26,12 +26,11 @@ from dataclasses import dataclass
 
 import libcst as cst
 
+from codemods.analysis.cst_text import dotted_expr, dotted_name
 from codemods.analysis.import_edit import (
     alias_local_name,
     append_alias,
     carry_leading_lines,
-    dotted_expr,
-    dotted_name,
     spilled_lines,
 )
 from codemods.analysis.project_index import resolve_relative

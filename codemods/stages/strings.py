@@ -22,8 +22,8 @@ import importlib
 
 import libcst as cst
 
-from codemods.analysis.import_edit import dotted_name
-from codemods.analysis.resolve import UNIFIED, PlanNames, Resolver, code, shared_resolver
+from codemods.analysis.cst_text import code, dotted_name
+from codemods.analysis.resolve import UNIFIED, PlanNames, Resolver, shared_resolver
 from codemods.plan import Mapping_, Symbol
 from codemods.stages.base import FileContext, StageCodemod
 from codemods.stages.imports import (

@@ -14,7 +14,7 @@ from codemods.analysis.binding import (
     map_call,
     target_params,
 )
-from codemods.analysis.resolve import code
+from codemods.analysis.cst_text import code
 from codemods.plan import Mapping_, Plan, Signature, load_plan
 
 BRIDGE_MODULE = "netra_backend.app.services.agent_websocket_bridge"

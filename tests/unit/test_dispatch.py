@@ -176,7 +176,7 @@ if (n := 10) > 5: global g
 def _walk_sources() -> list[str | bytes]:
     files = sorted((_REPO / "tests" / "golden").glob("*/input/**/*.py"))
     files += sorted((_REPO / "codemods" / "demo_app").rglob("*.py"))
-    files += [_REPO / "codemods" / "stages" / "calls.py"]
+    files += sorted((_REPO / "codemods" / "stages" / "calls").glob("*.py"))
     return [_ODD_SHAPES, *(f.read_bytes() for f in files)]  # LibCST decodes, as in a run
 
 

@@ -7,10 +7,10 @@ import textwrap
 import libcst as cst
 import pytest
 
+from codemods.analysis.cst_text import dotted_name
 from codemods.analysis.import_edit import (
     add_from_import,
     add_import,
-    dotted_name,
     drop_aliases,
     edit_lines,
     insertion_index,

@@ -24,7 +24,7 @@ REPO = Path(__file__).resolve().parents[2]
 def _sources() -> list[Path]:
     golden = sorted((REPO / "tests" / "golden").glob("*/input/**/*.py"))
     demo = sorted((REPO / "codemods" / "demo_app").rglob("*.py"))
-    return [*golden, *demo, REPO / "codemods" / "stages" / "calls.py"]
+    return [*golden, *demo, *sorted((REPO / "codemods" / "stages" / "calls").glob("*.py"))]
 
 
 def _parsed(path: Path) -> cst.Module | None:
