@@ -25,7 +25,6 @@ sys.path.insert(0, str(HERE))
 
 import libcst as cst  # noqa: E402
 from codemod_bench import build_repo  # noqa: E402
-from libcst.metadata import MetadataWrapper  # noqa: E402
 
 import codemods.analysis.import_edit as import_edit  # noqa: E402
 import codemods.engine as engine  # noqa: E402
@@ -68,8 +67,8 @@ def _patch() -> None:
     name_uses = _timed(import_edit.name_uses, "name-use counts")
     import_edit.name_uses = cleanup.name_uses = name_uses
     import_edit.edit_lines = _timed(import_edit.edit_lines, "import removal")
-    MetadataWrapper.visit = _timed(
-        MetadataWrapper.visit, lambda _w, visitor: f"transform: {type(visitor).__name__}"
+    process.run_codemod = _timed(
+        process.run_codemod, lambda _m, codemod, _ctx: f"transform: {codemod.__name__}"
     )
     process.process_job = _timed(process.process_job, "rest of the per-file work")
 

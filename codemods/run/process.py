@@ -12,7 +12,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper
 
 from codemods.fastcst.positions import module_code, tree_text
 from codemods.fastcst.sparse import (
@@ -49,12 +48,26 @@ def process_job(work: Work, job: Job) -> Outcome:
         None if full_parse_forced() or job.legacy else sparse_source(src.text, _relevance(work))
     )
     if sparse is not None:
-        fast = _process_text(work, job, src, sparse)
-        if fast is not None:
-            return fast
-    full = _process_text(work, job, src, None)
-    assert full is not None
-    return full
+        try:
+            return _process_text(work, job, src, sparse)
+        except _SparseUntrusted:
+            pass  # parsed whole below: the same outcome, only slower
+    return _process_text(work, job, src, None)
+
+
+class _SparseUntrusted(Exception):
+    """The sparse form of a file cannot be trusted for it (it fails to parse, a stage
+    fails on it, a site or an edit falls in a placeholder): redo with the whole text."""
+
+
+def _fail(out: Outcome, sparse: SparseSource | None, error: str) -> Outcome:
+    """`out` with `error` and no sites; on the sparse form, redo whole instead, since the
+    problem may be the sparse form's."""
+    if sparse is not None:
+        raise _SparseUntrusted
+    out.sites = []
+    out.error = error
+    return out
 
 
 _RELEVANCE: dict[int, tuple[Work, Relevance]] = {}
@@ -68,119 +81,143 @@ def _relevance(work: Work) -> Relevance:
     return hit[1]
 
 
-def _process_text(
-    work: Work, job: Job, src: SourceFile, sparse: SparseSource | None
-) -> Outcome | None:
+def _process_text(work: Work, job: Job, src: SourceFile, sparse: SparseSource | None) -> Outcome:
     """Parse and run the stages on the whole text, or on its sparse form (see
-    codemods.fastcst.sparse); None when the sparse form cannot be trusted for this file."""
-    stages, prerequisites = work.for_file(job)
+    codemods.fastcst.sparse); raises _SparseUntrusted when the sparse form will not do."""
     out = Outcome(job.rel, src.digest)
     text = src.text if sparse is None else sparse.text
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
-        if sparse is not None:
-            return None
-        out.error = _syntax_error(src.text, exc)
-        return out
+        return _fail(out, sparse, _syntax_error(src.text, exc))
     except Exception as exc:  # the native parser can fail in other ways (e.g. deep nesting)
-        if sparse is not None:
-            return None
-        out.error = f"cannot parse: {type(exc).__name__}: {exc}; fix it and re-run"
-        return out
-
-    def ctx(stage: str) -> FileContext:
-        return FileContext(
-            job.rel, job.module, work.plan, stage, work.project, sites_only=work.mode == "scan"
-        )
-
-    current_stage = ""
+        return _fail(out, sparse, f"cannot parse: {type(exc).__name__}: {exc}; fix it and re-run")
     try:
         if work.mode == "scan":
-            for name, codemod in stages:
-                current_stage = name
-                c = ctx(name)
-                codemod(c).read_sites(module)
-                out.sites.extend(c.sites)
-            return _mapped(out, sparse)
-        # Every stage that reads the original tree shares one wrapper, so metadata such as
-        # positions is computed once for them (run_codemod would build a wrapper per stage).
-        original = MetadataWrapper(module, unsafe_skip_copy=True)
-        for name, codemod in prerequisites:
-            current_stage = name
-            c = ctx(name)
-            original.visit(codemod(c))
-            pending = sum(1 for s in c.sites if s.status == AUTO)
-            if pending:
-                out.pending[name] = pending
-        # Read now, while the original tree's code is shared with its first stage.
-        roundtrips = tree_text(module).code == text
-        chain = [module]
-        for name, codemod in stages:
-            current_stage = name
-            c = ctx(name)
-            if len(chain) == 1:
-                chain.append(original.visit(codemod(c)))
-            else:
-                chain.append(run_codemod(chain[-1], codemod, c))
-            out.sites.extend(c.sites)
-    except Exception as exc:  # a codemod bug must cost one file, not the run
-        if sparse is not None:
-            return None
-        out.sites = []
-        out.error = (
-            f"internal error in stage {current_stage}: {type(exc).__name__}: {exc}; please report"
+            return _scan(work, job, module, out, sparse)
+        chain, roundtrips = _run_stages(work, job, module, text, out)
+    except _StageError as exc:  # a codemod bug must cost one file, not the run
+        return _fail(out, sparse, str(exc))
+    return _result(work, job, src, sparse, roundtrips, chain, out)
+
+
+class _StageError(Exception):
+    """A codemod raised: the message names the stage and the exception."""
+
+    def __init__(self, stage: str, exc: Exception) -> None:
+        super().__init__(
+            f"internal error in stage {stage}: {type(exc).__name__}: {exc}; please report"
         )
-        return out
+
+
+def _context(work: Work, job: Job, stage: str) -> FileContext:
+    return FileContext(
+        job.rel, job.module, work.plan, stage, work.project, sites_only=work.mode == "scan"
+    )
+
+
+def _scan(
+    work: Work, job: Job, module: cst.Module, out: Outcome, sparse: SparseSource | None
+) -> Outcome:
+    """Sites only: every stage reads the tree as parsed, nothing is rebuilt."""
+    stages, _ = work.for_file(job)
+    for name, codemod in stages:
+        c = _context(work, job, name)
+        try:
+            codemod(c).read_sites(module)
+        except Exception as exc:
+            raise _StageError(name, exc) from exc
+        out.sites.extend(c.sites)
+    # A site inside a placeholder of the sparse form would have a wrong position.
+    if sparse is not None and any(sparse.line(s.line) is None for s in out.sites):
+        raise _SparseUntrusted
+    return out
+
+
+def _run_stages(
+    work: Work, job: Job, module: cst.Module, text: str, out: Outcome
+) -> tuple[list[cst.Module], bool]:
+    """The prerequisites' pending counts into `out`, then the chain of trees (the parsed
+    one, then each stage's output), and whether LibCST gives `text` back byte for byte."""
+    stages, prerequisites = work.for_file(job)
+    for name, codemod in prerequisites:
+        c = _context(work, job, name)
+        try:
+            run_codemod(module, codemod, c)  # only its sites are wanted
+        except Exception as exc:
+            raise _StageError(name, exc) from exc
+        pending = sum(1 for s in c.sites if s.status == AUTO)
+        if pending:
+            out.pending[name] = pending
+    # Read now, while the original tree's code is shared with its first stage.
+    roundtrips = tree_text(module).code == text
+    chain = [module]
+    for name, codemod in stages:
+        c = _context(work, job, name)
+        try:
+            chain.append(run_codemod(chain[-1], codemod, c))
+        except Exception as exc:
+            raise _StageError(name, exc) from exc
+        out.sites.extend(c.sites)
+    return chain, roundtrips
+
+
+def _result(
+    work: Work,
+    job: Job,
+    src: SourceFile,
+    sparse: SparseSource | None,
+    roundtrips: bool,
+    chain: list[cst.Module],
+    out: Outcome,
+) -> Outcome:
+    """The outcome of a run over `chain`: refused unless the output is faithful and parses,
+    else the new text (write) or its diff (diff)."""
+    stages, _ = work.for_file(job)
+    text = src.text if sparse is None else sparse.text
     new_text: str | None = module_code(chain[-1])
     if new_text != text and not roundtrips:
         # LibCST does not give every file back byte for byte (lines of spaces, or comments
         # indented deeper than the last statement, at the end of a module): what differs
         # may be its loss, not a rewrite, and is never written.
-        if sparse is not None:
-            return None
-        if any(s.status == AUTO for s in out.sites):
-            out.sites = []
-            out.error = (
-                "LibCST cannot reproduce this file byte for byte (lines at its end, such as "
-                "indented comments or a line of spaces, would be lost); file left unchanged: "
-                "delete or dedent those trailing lines, then re-run"
-            )
-        return out
+        if not any(s.status == AUTO for s in out.sites):
+            if sparse is not None:
+                raise _SparseUntrusted
+            return out
+        return _fail(
+            out,
+            sparse,
+            "LibCST cannot reproduce this file byte for byte (lines at its end, such as "
+            "indented comments or a line of spaces, would be lost); file left unchanged: "
+            "delete or dedent those trailing lines, then re-run",
+        )
     if sparse is not None:
         if new_text != sparse.text and not _parses(new_text):
-            return None
+            raise _SparseUntrusted
         # Sites of later stages are on lines of the chained trees, which a placeholder
         # shifts exactly like the statements it stands for: nothing to check there.
         new_text = sparse.restore(new_text)
         if new_text is None:
-            return None
-    if new_text != src.text:
-        # A sparse output was checked above (and a bad one parsed whole instead).
-        bad = None
-        if sparse is None:
-            # Python's parser, unless it rejects the input too (LibCST accepts a little more).
-            check = _parses if _parses(src.text) else _libcst_parses
-            bad = _first_unparsable(chain, [n for n, _ in stages], check)
+            raise _SparseUntrusted
+    if new_text == src.text:
+        return out
+    # A sparse output was checked above (and a bad one parsed whole instead).
+    if sparse is None:
+        # Python's parser, unless it rejects the input too (LibCST accepts a little more).
+        check = _parses if _parses(src.text) else _libcst_parses
+        bad = _first_unparsable(chain, [n for n, _ in stages], check)
         if bad is not None:
-            out.sites = []
-            out.error = (
-                f"stage {bad} produced code that does not parse; file left unchanged; please report"
+            return _fail(
+                out,
+                None,
+                f"stage {bad} produced code that does not parse; file left unchanged; "
+                "please report",
             )
-            return out
-        out.changed = True
-        if work.mode == "write":
-            out.new_text = new_text
-        elif work.mode == "diff":
-            out.diff = unified_diff(src.text, new_text, job.rel)
-    return out
-
-
-def _mapped(out: Outcome, sparse: SparseSource | None) -> Outcome | None:
-    """The scan outcome, or None when a site sits inside a placeholder of the sparse
-    form (its positions are the file's own otherwise), which would mean it is wrong."""
-    if sparse is not None and any(sparse.line(s.line) is None for s in out.sites):
-        return None
+    out.changed = True
+    if work.mode == "write":
+        out.new_text = new_text
+    elif work.mode == "diff":
+        out.diff = unified_diff(src.text, new_text, job.rel)
     return out
 
 

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, ClassVar
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper
 
 from codemods.fastcst.dispatch import FastTransformer, read_tree
 from codemods.fastcst.positions import SPANNED, TreeText, node_positions, tree_text
@@ -161,6 +160,6 @@ class StageCodemod(FastTransformer):
 
 
 def run_codemod(module: cst.Module, codemod: type[StageCodemod], ctx: FileContext) -> cst.Module:
-    """Apply one codemod; positions refer to `module` as given."""
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    return wrapper.visit(codemod(ctx))
+    """Apply one codemod; positions refer to `module` as given. (No codemod declares LibCST
+    metadata: positions come from codemods.fastcst.positions, so no MetadataWrapper.)"""
+    return module.visit(codemod(ctx))
