@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import re
 import textwrap
-from dataclasses import dataclass
 
-import libcst as cst
 import pytest
 
 from codemods.analysis.project_index import ProjectIndex, build_index
 from codemods.plan import Plan, load_plan
-from codemods.report import AUTO, MANUAL, Site
-from codemods.stages.base import FileContext, run_codemod
+from codemods.report import AUTO, MANUAL
 from codemods.stages.calls import CallsCodemod
+from tests.stage_check import StageResult, assert_stage, run_stage
 
 BRIDGE = "compat.agent_websocket_bridge"
 LEGACY_BRIDGE = "netra_backend.app.services.agent_websocket_bridge"
@@ -24,54 +21,30 @@ def plan() -> Plan:
     return load_plan()
 
 
-@dataclass
-class Result:
-    code: str
-    sites: list[Site]
-
-    def manual(self) -> list[Site]:
-        return [s for s in self.sites if s.status == MANUAL]
-
-    def auto(self) -> list[Site]:
-        return [s for s in self.sites if s.status == AUTO]
-
-
 def run(
+    plan: Plan, source: str, *, path: str = "app/mod.py", project: ProjectIndex | None = None
+) -> StageResult:
+    """Run the codemod; check the output parses and a second run changes nothing."""
+    return run_stage(CallsCodemod, plan, source, stage="call-sites", path=path, project=project)
+
+
+def check(
     plan: Plan,
-    source: str,
+    before: str,
+    after: str,
     *,
     path: str = "app/mod.py",
     project: ProjectIndex | None = None,
-) -> Result:
-    """Run the codemod; check the output parses and a second run changes nothing."""
-    source = textwrap.dedent(source).lstrip("\n")
-    module = path.removesuffix(".py").replace("/", ".")
-    ctx = FileContext(path, module, plan, "call-sites", project)
-    out = run_codemod(cst.parse_module(source), CallsCodemod, ctx).code
-    again_ctx = FileContext(path, module, plan, "call-sites", project)
-    again = run_codemod(cst.parse_module(out), CallsCodemod, again_ctx).code
-    assert again == out, "second run changed the code"
-    assert not [s for s in again_ctx.sites if s.status == AUTO], again_ctx.sites
-    return Result(out, ctx.sites)
-
-
-def flat(text: str) -> str:
-    """The code with calls laid out one argument a line joined back onto one line."""
-    text = re.sub(r"\(\n\s*", "(", text)
-    text = re.sub(r",\n\s*\)", ")", text)
-    text = re.sub(r",\n\s*", ", ", text)
-    return re.sub(r"\n\s*\)", ")", text)
-
-
-def body(result: Result) -> str:
-    """The code without its import lines, for compact comparisons."""
-    lines = result.code.splitlines()
-    return "\n".join(ln for ln in lines if not ln.startswith(("from ", "import ")) and ln.strip())
+) -> StageResult:
+    """`before` through the codemod gives exactly `after`."""
+    return assert_stage(
+        CallsCodemod, plan, before, after, stage="call-sites", path=path, project=project
+    )
 
 
 # --------------------------------------------------------------- receivers ----
 def test_self_in_base_agent_subclass_emits_through_its_websocket_emitter(plan: Plan) -> None:
-    r = run(
+    r = check(
         plan,
         """
         from compat.base_agent import BaseAgent
@@ -80,9 +53,18 @@ def test_self_in_base_agent_subclass_emits_through_its_websocket_emitter(plan: P
             async def run(self):
                 await self.emit_thinking("looking", step_number=1)
         """,
+        """
+        from compat.base_agent import BaseAgent
+
+        class Triage(BaseAgent):
+            async def run(self):
+                await self.websocket_emitter.emit_agent_thinking(
+                    reasoning="looking",
+                    agent_name=self.name,
+                    step_number=1,
+                )
+        """,
     )
-    assert "await self.websocket_emitter.emit_agent_thinking(" in flat(r.code)
-    assert 'reasoning="looking", agent_name=self.name, step_number=1)' in flat(r.code)
     assert "from compat.base_agent import BaseAgent" in r.code  # the base class stays
     assert [(s.kind, s.symbol, s.status) for s in r.sites] == [
         ("call", "BaseAgent.emit_thinking", AUTO)
@@ -97,7 +79,7 @@ def test_self_in_subclass_through_intermediate_class_in_another_file(plan: Plan)
         b"class TriageAgent(KnowledgeAgent):\n    pass\n",
     }
     project = build_index(files.items(), plan)
-    r = run(
+    r = check(
         plan,
         """
         from app.triage import TriageAgent
@@ -106,18 +88,35 @@ def test_self_in_subclass_through_intermediate_class_in_another_file(plan: Plan)
             async def run(self):
                 await self.emit_tool_executing("search", {"q": 1})
         """,
+        """
+        from app.triage import TriageAgent
+
+        class Deep(TriageAgent):
+            async def run(self):
+                await self.websocket_emitter.emit_tool_executing(
+                    tool_name="search",
+                    agent_name=self.name,
+                    parameters={"q": 1},
+                )
+        """,
         project=project,
     )
-    assert (
-        'await self.websocket_emitter.emit_tool_executing(tool_name="search", '
-        'agent_name=self.name, parameters={"q": 1})'
-    ) in flat(r.code)
     assert "target_emitter" not in r.code  # nothing from the target is named
 
 
 def test_subclass_overriding_the_legacy_method_is_manual(plan: Plan) -> None:
-    r = run(
+    r = check(
         plan,
+        """
+        from compat.base_agent import BaseAgent
+
+        class Triage(BaseAgent):
+            async def emit_thinking(self, thought, step_number=None, context=None):
+                pass
+
+            async def run(self):
+                await self.emit_thinking("x")
+        """,
         """
         from compat.base_agent import BaseAgent
 
@@ -131,7 +130,6 @@ def test_subclass_overriding_the_legacy_method_is_manual(plan: Plan) -> None:
     )
     (site,) = r.manual()
     assert "overrides `emit_thinking`" in site.reason
-    assert 'await self.emit_thinking("x")' in flat(r.code)
 
 
 def test_self_attribute_from_annotated_init_parameter_is_rewritten(plan: Plan) -> None:
@@ -164,7 +162,7 @@ def test_self_attribute_from_annotated_init_parameter_is_rewritten(plan: Plan) -
 
 
 def test_test_case_attribute_set_up_as_spec_mock(plan: Plan) -> None:
-    r = run(
+    r = check(
         plan,
         f"""
         import unittest
@@ -180,19 +178,30 @@ def test_test_case_attribute_set_up_as_spec_mock(plan: Plan) -> None:
                 self.bridge.notify_tool_completed.assert_awaited_once_with("r", "a", "t")
                 self.bridge.notify_tool_completed.assert_not_called()
         """,
+        """
+        import unittest
+        from unittest.mock import AsyncMock, Mock
+        from target_emitter import UnifiedWebSocketEmitter
+
+        class T(unittest.TestCase):
+            def setUp(self):
+                self.bridge = Mock(spec=UnifiedWebSocketEmitter)
+                self.bridge.emit_tool_completed = AsyncMock(return_value=True)
+
+            def test_it(self):
+                self.bridge.emit_tool_completed.assert_awaited_once_with(
+                    run_id="r",
+                    agent_name="a",
+                    tool_name="t",
+                )
+                self.bridge.emit_tool_completed.assert_not_called()
+        """,
     )
-    assert "self.bridge = Mock(spec=UnifiedWebSocketEmitter)" in flat(r.code)
-    assert "self.bridge.emit_tool_completed = AsyncMock(return_value=True)" in flat(r.code)
-    assert (
-        "self.bridge.emit_tool_completed.assert_awaited_once_with("
-        'run_id="r", agent_name="a", tool_name="t")'
-    ) in flat(r.code)
-    assert "self.bridge.emit_tool_completed.assert_not_called()" in flat(r.code)
     assert r.manual() == []
 
 
 def test_local_bound_to_factory_and_legacy_import_path(plan: Plan) -> None:
-    r = run(
+    r = check(
         plan,
         f"""
         from {LEGACY_BRIDGE} import create_agent_websocket_bridge
@@ -202,9 +211,9 @@ def test_local_bound_to_factory_and_legacy_import_path(plan: Plan) -> None:
             ok = await bridge.notify_agent_completed(run_id, "a", {{"n": 1}}, 12.5)
             return ok
         """,
-    )
-    assert body(r) == textwrap.dedent(
-        """\
+        """
+        from target_emitter import UnifiedWebSocketEmitter
+
         async def announce(ctx, run_id):
             bridge = UnifiedWebSocketEmitter.from_context(context=ctx)
             ok = await bridge.emit_agent_completed(
@@ -213,7 +222,8 @@ def test_local_bound_to_factory_and_legacy_import_path(plan: Plan) -> None:
                 result={"n": 1},
                 execution_time_ms=12.5,
             )
-            return ok"""
+            return ok
+        """,
     )
     assert r.code.startswith("from target_emitter import UnifiedWebSocketEmitter\n")
     assert LEGACY_BRIDGE not in r.code
@@ -224,7 +234,8 @@ def test_local_bound_to_factory_and_legacy_import_path(plan: Plan) -> None:
     ["AgentWebSocketBridge", "Optional[AgentWebSocketBridge]", '"AgentWebSocketBridge"'],
 )
 def test_annotated_parameter_forms(plan: Plan, annotation: str) -> None:
-    r = run(
+    new_annotation = annotation.replace("AgentWebSocketBridge", "UnifiedWebSocketEmitter")
+    r = check(
         plan,
         f"""
         from typing import Optional
@@ -233,12 +244,14 @@ def test_annotated_parameter_forms(plan: Plan, annotation: str) -> None:
         async def f(bridge: {annotation}):
             await bridge.notify_custom("r", "a", "ticket", {{"id": 1}})
         """,
+        f"""
+        from typing import Optional
+        from target_emitter import UnifiedWebSocketEmitter
+
+        async def f(bridge: {new_annotation}):
+            await bridge.emit_custom(run_id="r", agent_name="a", event_type="ticket", data={{"id": 1}})
+        """,
     )
-    new_annotation = annotation.replace("AgentWebSocketBridge", "UnifiedWebSocketEmitter")
-    assert f"async def f(bridge: {new_annotation}):" in flat(r.code)
-    assert (
-        'await bridge.emit_custom(run_id="r", agent_name="a", event_type="ticket", data={"id": 1})'
-    ) in flat(r.code)
     assert "AgentWebSocketBridge" not in r.code
 
 
@@ -326,18 +339,26 @@ def test_call_that_does_not_bind_the_legacy_signature_is_reported(plan: Plan) ->
     async def f(b: AgentWebSocketBridge):
         await b.notify_tool_executing("r", "a")
     """
-    r = run(plan, source)
+    r = check(
+        plan,
+        source,
+        """
+                  from compat.agent_websocket_bridge import AgentWebSocketBridge
+
+                  async def f(b: AgentWebSocketBridge):
+                      await b.notify_tool_executing("r", "a")
+                  """,
+    )
     (site,) = r.manual()
     assert "does not match the legacy signature (run_id, agent_name, tool_name" in site.reason
     assert "required `tool_name`" in site.reason
-    assert 'await b.notify_tool_executing("r", "a")' in flat(r.code)
     # The annotation keeps typing `b` for the next run, so it stays while the site is open.
     assert "b: AgentWebSocketBridge" in r.code
     assert r.auto() == []
 
 
 def test_same_method_name_on_two_apis_in_one_file(plan: Plan) -> None:
-    r = run(
+    r = check(
         plan,
         f"""
         from {BRIDGE} import AgentWebSocketBridge
@@ -347,12 +368,14 @@ def test_same_method_name_on_two_apis_in_one_file(plan: Plan) -> None:
             await bridge.notify_tool_executing("r", "a", "search")
             await per_user.notify_tool_executing("a", "search")
         """,
+        """
+        from target_emitter import UnifiedWebSocketEmitter
+
+        async def f(bridge: UnifiedWebSocketEmitter, per_user: UnifiedWebSocketEmitter):
+            await bridge.emit_tool_executing(run_id="r", agent_name="a", tool_name="search")
+            await per_user.emit_tool_executing(agent_name="a", tool_name="search")
+        """,
     )
-    assert (
-        'await bridge.emit_tool_executing(run_id="r", agent_name="a", tool_name="search")'
-        in flat(r.code)
-    )
-    assert 'await per_user.emit_tool_executing(agent_name="a", tool_name="search")' in flat(r.code)
     assert {s.symbol for s in r.auto() if s.kind == "call"} == {
         "AgentWebSocketBridge.notify_tool_executing",
         "UserWebSocketEmitter.notify_tool_executing",
@@ -361,7 +384,7 @@ def test_same_method_name_on_two_apis_in_one_file(plan: Plan) -> None:
 
 # --------------------------------------------------------- dispatch calls ----
 def test_emit_agent_event_literal_and_non_literal(plan: Plan) -> None:
-    r = run(
+    r = check(
         plan,
         f"""
         from {BRIDGE} import AgentWebSocketBridge
@@ -370,16 +393,21 @@ def test_emit_agent_event_literal_and_non_literal(plan: Plan) -> None:
             await bridge.emit_agent_event("agent_started", {{"agent_name": "a"}}, run_id="r")
             await bridge.emit_agent_event(kind, data, run_id="r")
         """,
+        """
+        from compat.agent_websocket_bridge import AgentWebSocketBridge
+
+        async def f(bridge: AgentWebSocketBridge, kind: str, data: dict):
+            await bridge.emit_agent_started(agent_name="a", run_id="r")
+            await bridge.emit_agent_event(kind, data, run_id="r")
+        """,
     )
-    assert 'await bridge.emit_agent_started(agent_name="a", run_id="r")' in flat(r.code)
-    assert 'await bridge.emit_agent_event(kind, data, run_id="r")' in flat(r.code)
     (site,) = r.manual()
     assert "the event type `kind` is not a string literal" in site.reason
 
 
 # ---------------------------------------------------- where calls sit ----
 def test_calls_not_awaited_in_place_are_replaced_in_place(plan: Plan) -> None:
-    r = run(
+    r = check(
         plan,
         f"""
         import asyncio
@@ -392,22 +420,23 @@ def test_calls_not_awaited_in_place_are_replaced_in_place(plan: Plan) -> None:
             pending = [b.notify_agent_started("r", "b")]
             return b.notify_custom("r", "a", "x", {{}})
         """,
-    )
-    assert (
-        'asyncio.gather(b.emit_agent_started(run_id="r", agent_name="a"), '
-        'b.emit_progress(run_id="r", agent_name="a", progress={}))'
-    ) in flat(r.code)
-    assert 'asyncio.create_task(b.emit_agent_completed(run_id="r", agent_name="a"))' in flat(r.code)
-    assert 'lambda: b.emit_agent_error(run_id="r", agent_name="a", error="boom")' in flat(r.code)
-    assert '[b.emit_agent_started(run_id="r", agent_name="b")]' in flat(r.code)
-    assert 'return b.emit_custom(run_id="r", agent_name="a", event_type="x", data={})' in flat(
-        r.code
+        """
+        import asyncio
+        from target_emitter import UnifiedWebSocketEmitter
+
+        async def f(b: UnifiedWebSocketEmitter, loop):
+            await asyncio.gather(b.emit_agent_started(run_id="r", agent_name="a"), b.emit_progress(run_id="r", agent_name="a", progress={}))
+            task = asyncio.create_task(b.emit_agent_completed(run_id="r", agent_name="a"))
+            later = lambda: b.emit_agent_error(run_id="r", agent_name="a", error="boom")
+            pending = [b.emit_agent_started(run_id="r", agent_name="b")]
+            return b.emit_custom(run_id="r", agent_name="a", event_type="x", data={})
+        """,
     )
     assert len([s for s in r.auto() if s.kind == "call"]) == 6 and r.manual() == []
 
 
 def test_raising_api_inside_a_catching_try_is_manual(plan: Plan) -> None:
-    r = run(
+    r = check(
         plan,
         """
         from compat.agent_instance_factory import UserWebSocketEmitter
@@ -423,17 +452,28 @@ def test_raising_api_inside_a_catching_try_is_manual(plan: Plan) -> None:
                 pass
             await e.notify_agent_thinking("a", "hmm")
         """,
+        """
+        from compat.agent_instance_factory import UserWebSocketEmitter
+
+        async def f(e: UserWebSocketEmitter):
+            try:
+                await e.notify_agent_started("a")
+            except ConnectionError:
+                return False
+            try:
+                await e.emit_agent_completed(agent_name="a")
+            except ValueError:
+                pass
+            await e.emit_agent_thinking(agent_name="a", reasoning="hmm")
+        """,
     )
     (site,) = r.manual()
     assert "sits in a try with `except ConnectionError`" in site.reason
     assert "check the result instead of catching" in site.reason
-    assert 'await e.notify_agent_started("a")' in flat(r.code)
-    assert 'await e.emit_agent_completed(agent_name="a")' in flat(r.code)
-    assert 'await e.emit_agent_thinking(agent_name="a", reasoning="hmm")' in flat(r.code)
 
 
 def test_bool_api_inside_try_is_rewritten(plan: Plan) -> None:
-    r = run(
+    check(
         plan,
         f"""
         from {BRIDGE} import AgentWebSocketBridge
@@ -444,13 +484,21 @@ def test_bool_api_inside_try_is_rewritten(plan: Plan) -> None:
             except Exception:
                 pass
         """,
+        """
+        from target_emitter import UnifiedWebSocketEmitter
+
+        async def f(b: UnifiedWebSocketEmitter):
+            try:
+                await b.emit_agent_started(run_id="r", agent_name="a")
+            except Exception:
+                pass
+        """,
     )
-    assert 'await b.emit_agent_started(run_id="r", agent_name="a")' in flat(r.code)
 
 
 # ----------------------------------------------------------- constructors ----
 def test_constructors_and_manager_functions(plan: Plan) -> None:
-    r = run(
+    r = check(
         plan,
         """
         from compat.unified_emitter import WebSocketEmitterFactory, WebSocketEventEmitter
@@ -462,9 +510,9 @@ def test_constructors_and_manager_functions(plan: Plan) -> None:
             b = WebSocketEmitterFactory.create_scoped_emitter(manager, ctx)
             return a, b
         """,
-    )
-    assert body(r) == textwrap.dedent(
-        """\
+        """
+        from target_emitter import UnifiedWebSocketEmitter, get_default_manager, set_default_manager
+
         def build(manager, ctx):
             set_default_manager(manager=manager)
             a = UnifiedWebSocketEmitter.from_context(
@@ -473,7 +521,8 @@ def test_constructors_and_manager_functions(plan: Plan) -> None:
                 context=ctx,
             )
             b = UnifiedWebSocketEmitter.from_context(manager=manager, context=ctx)
-            return a, b"""
+            return a, b
+        """,
     )
     assert r.code.startswith(
         "from target_emitter import UnifiedWebSocketEmitter, get_default_manager, "
@@ -482,8 +531,14 @@ def test_constructors_and_manager_functions(plan: Plan) -> None:
 
 
 def test_manual_constructor_keeps_the_shim_import(plan: Plan) -> None:
-    r = run(
+    r = check(
         plan,
+        """
+        from compat.agent_instance_factory import UserWebSocketEmitter
+
+        def build(u, t, r, bridge):
+            return UserWebSocketEmitter(u, t, r, bridge)
+        """,
         """
         from compat.agent_instance_factory import UserWebSocketEmitter
 
@@ -493,7 +548,6 @@ def test_manual_constructor_keeps_the_shim_import(plan: Plan) -> None:
     )
     (site,) = r.manual()
     assert site.kind == "constructor" and "per-user wrapper" in site.reason
-    assert "from compat.agent_instance_factory import UserWebSocketEmitter" in flat(r.code)
 
 
 def test_target_name_taken_by_the_old_emitter_uses_the_module_path(plan: Plan) -> None:
@@ -526,7 +580,7 @@ def test_target_name_taken_by_the_old_emitter_uses_the_module_path(plan: Plan) -
 
 
 def test_string_annotation_is_respelled_when_the_name_is_taken(plan: Plan) -> None:
-    r = run(
+    check(
         plan,
         """
         from compat.unified_emitter import UnifiedWebSocketEmitter
@@ -536,9 +590,16 @@ def test_string_annotation_is_respelled_when_the_name_is_taken(plan: Plan) -> No
         def f(e: "UnifiedWebSocketEmitter"):
             return e
         """,
+        """
+        from compat.unified_emitter import UnifiedWebSocketEmitter
+        import target_emitter
+
+        OLD = UnifiedWebSocketEmitter
+
+        def f(e: "target_emitter.UnifiedWebSocketEmitter"):
+            return e
+        """,
     )
-    assert 'def f(e: "target_emitter.UnifiedWebSocketEmitter"):' in flat(r.code)
-    assert "import target_emitter\n" in flat(r.code)
 
 
 # -------------------------------------------------------------------- mocks ----
@@ -577,7 +638,7 @@ def test_mock_setup_on_unknown_receiver_is_reported(plan: Plan) -> None:
 
 
 def test_attribute_assigned_a_spec_mock_in_the_same_test_is_typed(plan: Plan) -> None:
-    r = run(
+    r = check(
         plan,
         f"""
         from unittest.mock import AsyncMock, Mock
@@ -588,14 +649,21 @@ def test_attribute_assigned_a_spec_mock_in_the_same_test_is_typed(plan: Plan) ->
             notifier.bridge.notify_agent_started = AsyncMock(return_value=True)
             notifier.bridge.notify_agent_started.return_value = False
         """,
+        """
+        from unittest.mock import AsyncMock, Mock
+        from target_emitter import UnifiedWebSocketEmitter
+
+        def test_it(notifier):
+            notifier.bridge = Mock(spec=UnifiedWebSocketEmitter)
+            notifier.bridge.emit_agent_started = AsyncMock(return_value=True)
+            notifier.bridge.emit_agent_started.return_value = False
+        """,
     )
-    assert "notifier.bridge.emit_agent_started = AsyncMock(return_value=True)" in flat(r.code)
-    assert "notifier.bridge.emit_agent_started.return_value = False" in flat(r.code)
     assert r.manual() == []
 
 
 def test_base_agent_mock_follows_the_receiver_template(plan: Plan) -> None:
-    r = run(
+    check(
         plan,
         """
         from unittest.mock import AsyncMock
@@ -609,16 +677,26 @@ def test_base_agent_mock_follows_the_receiver_template(plan: Plan) -> None:
             agent.emit_thinking = AsyncMock()
             agent.emit_thinking.assert_awaited_once_with("x")
         """,
+        """
+        from unittest.mock import AsyncMock
+        from compat.base_agent import BaseAgent
+
+        class Agent(BaseAgent):
+            pass
+
+        def test_it():
+            agent = Agent()
+            agent.websocket_emitter.emit_agent_thinking = AsyncMock()
+            agent.websocket_emitter.emit_agent_thinking.assert_awaited_once_with(
+                reasoning="x",
+                agent_name=agent.name,
+            )
+        """,
     )
-    assert "agent.websocket_emitter.emit_agent_thinking = AsyncMock()" in flat(r.code)
-    assert (
-        "agent.websocket_emitter.emit_agent_thinking.assert_awaited_once_with("
-        'reasoning="x", agent_name=agent.name)'
-    ) in flat(r.code)
 
 
 def test_bound_method_passed_around_is_manual(plan: Plan) -> None:
-    r = run(
+    r = check(
         plan,
         f"""
         from {BRIDGE} import AgentWebSocketBridge
@@ -626,10 +704,15 @@ def test_bound_method_passed_around_is_manual(plan: Plan) -> None:
         def register(b: AgentWebSocketBridge, hooks):
             hooks.append(b.notify_agent_started)
         """,
+        """
+        from compat.agent_websocket_bridge import AgentWebSocketBridge
+
+        def register(b: AgentWebSocketBridge, hooks):
+            hooks.append(b.notify_agent_started)
+        """,
     )
     (site,) = r.manual()
     assert "passed around as a bound method" in site.reason
-    assert "hooks.append(b.notify_agent_started)" in flat(r.code)
 
 
 def test_a_file_without_legacy_use_is_untouched(plan: Plan) -> None:

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import textwrap
 
-import libcst as cst
 import pytest
 
 from codemods.plan import Plan, load_plan
 from codemods.report import AUTO, MANUAL, Site
-from codemods.stages.base import FileContext, run_codemod
 from codemods.stages.cleanup import CleanupCodemod
+from tests.stage_check import run_stage
 
 SHIM = "compat.agent_websocket_bridge"
 
@@ -24,14 +23,8 @@ def run(
     plan: Plan, src: str, path: str = "app/mod.py", module: str | None = "app.mod"
 ) -> tuple[str, list[Site]]:
     """Run the stage, and check the output parses and a second run changes nothing."""
-    src = textwrap.dedent(src)
-    ctx = FileContext(path, module, plan, "cleanup")
-    out = run_codemod(cst.parse_module(src), CleanupCodemod, ctx).code
-    cst.parse_module(out)
-    again_ctx = FileContext(path, module, plan, "cleanup")
-    assert run_codemod(cst.parse_module(out), CleanupCodemod, again_ctx).code == out
-    assert [s for s in again_ctx.sites if s.status == AUTO] == []
-    return out, ctx.sites
+    r = run_stage(CleanupCodemod, plan, src, stage="cleanup", path=path, module=module)
+    return r.code, r.sites
 
 
 def test_unused_compat_import_is_removed_and_others_kept(plan: Plan) -> None:

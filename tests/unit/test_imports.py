@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import textwrap
 
-import libcst as cst
 import pytest
 
 from codemods.plan import Plan, load_plan
 from codemods.report import AUTO, MANUAL, Site
-from codemods.stages.base import FileContext, run_codemod
 from codemods.stages.imports import ImportsCodemod
+from tests.stage_check import run_stage
 
 BRIDGE = "netra_backend.app.services.agent_websocket_bridge"
 CORE = "netra_backend.app.websocket_core"
@@ -25,18 +24,16 @@ def plan() -> Plan:
 def run(
     plan: Plan, src: str, path: str = "app/mod.py", module: str | None = "app.mod"
 ) -> tuple[str, list[Site]]:
-    """Run the stage, and check the output parses and a second run changes nothing."""
-    src = textwrap.dedent(src)
-    ctx = FileContext(path, module, plan, "compat-imports")
-    out = run_codemod(cst.parse_module(src), ImportsCodemod, ctx).code
-    again_ctx = FileContext(path, module, plan, "compat-imports")
-    again = run_codemod(cst.parse_module(out), ImportsCodemod, again_ctx).code
-    assert again == out, "second run changed the output"
-    assert not [s for s in again_ctx.sites if s.status == AUTO], "second run reported auto sites"
-    manual_first = sorted((s.symbol, s.reason) for s in ctx.sites if s.status == MANUAL)
-    manual_again = sorted((s.symbol, s.reason) for s in again_ctx.sites if s.status == MANUAL)
+    """Run the stage, and check the output parses, a second run changes nothing, and the
+    manual sites stay the same on the rewritten output."""
+    r = run_stage(ImportsCodemod, plan, src, stage="compat-imports", path=path, module=module)
+    again = run_stage(
+        ImportsCodemod, plan, r.code, stage="compat-imports", path=path, module=module
+    )
+    manual_first = sorted((s.symbol, s.reason) for s in r.manual())
+    manual_again = sorted((s.symbol, s.reason) for s in again.manual())
     assert manual_again == manual_first, "manual sites differ on the rewritten output"
-    return out, ctx.sites
+    return r.code, r.sites
 
 
 def dedent(src: str) -> str:
