@@ -70,7 +70,13 @@ class StageCodemod(FastTransformer):
         this stage may rewrite or report: a statement line, or a whole compound statement
         (decorators and body included), holding none is not visited, so hooks on a
         compound statement must matter only for what is inside it.
-        None: visit everything."""
+        None: visit everything.
+
+        This is one of the filters a new codemod must agree with; the others are the
+        byte prefilter (`Plan.prefilter_tokens` and the project index's extra tokens: a
+        file naming none is never parsed) and the sparse parse (`relevance_for`: which
+        statements stay parsed). tests/unit/test_relevance_filters.py runs every
+        registered codemod with and without them and fails on a site they hide."""
         return None
 
     def on_visit(self, node: cst.CSTNode) -> bool:
