@@ -16,6 +16,7 @@ from typing import Annotated, Literal, NoReturn, TypeVar
 import typer
 
 from codemods import engine, render
+from codemods.config import Config, ConfigError, load_config
 from codemods.plan import Plan, PlanError, load_plan
 from codemods.report import Report
 from codemods.run.discover import common_root
@@ -31,6 +32,12 @@ app = typer.Typer(
 )
 plan_app = typer.Typer(help="Show or validate a migration plan.", no_args_is_help=True)
 app.add_typer(plan_app, name="plan")
+
+
+def _version() -> str:
+    from codemods.run.version import __version__
+
+    return __version__
 
 
 def _print_version(value: bool) -> None:
@@ -54,7 +61,25 @@ def _app_options(
         ),
     ] = False,
 ) -> None:
-    """Migrate code off the five legacy WebSocket emitters, one stage at a time."""
+    """Migrate code off the five legacy WebSocket emitters, one stage at a time.
+
+    Defaults for the flags can live in pyproject.toml under [tool.emitter-migrate]
+    (plan, paths, exclude, jobs, format, root, cache); flags win.
+    """
+    global _CONFIG
+    _CONFIG = Config()  # a bad file must not leave the previous invocation's in place
+    try:
+        _CONFIG = load_config()
+    except ConfigError as exc:
+        _fail(str(exc))
+
+
+# What the app callback read for this invocation; the commands read it through _config.
+_CONFIG = Config()
+
+
+def _config() -> Config:
+    return _CONFIG
 
 
 EXIT_OK, EXIT_CHANGES, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -110,7 +135,7 @@ def _fail(message: str) -> NoReturn:
 
 def _plan(path: Path | None) -> Plan:
     try:
-        return load_plan(path)
+        return load_plan(path if path is not None else _config().plan)
     except PlanError as exc:
         typer.echo(f"error: the plan {exc.source} is not valid:", err=True)
         for problem in exc.problems:
@@ -119,10 +144,11 @@ def _plan(path: Path | None) -> Plan:
 
 
 def _paths(paths: list[Path] | None) -> list[Path]:
-    return list(paths) if paths else [Path(".")]
+    return list(paths) if paths else list(_config().paths) or [Path(".")]
 
 
 def _root(paths: list[Path], root: Path | None) -> Path:
+    root = root if root is not None else _config().root
     if root is not None:
         return root
     cwd = Path.cwd()
@@ -172,7 +198,26 @@ def _echo_errors(report: Report) -> None:
 
 
 def _jobs(jobs: int | None) -> int:
+    if jobs is None:
+        jobs = _config().jobs
     return jobs if jobs is not None else os.cpu_count() or 1
+
+
+def _exclude(exclude: list[str] | None) -> list[str]:
+    """The configured globs, then the flags' (a flag adds to the file, never undoes it)."""
+    return [*_config().exclude, *(exclude or ())]
+
+
+def _use_cache(no_cache: bool) -> bool:
+    return not no_cache and _config().cache
+
+
+def _format(given: str | None, allowed: tuple[str, ...]) -> str:
+    """--format, else the configured format when this command has it, else text."""
+    if given is not None:
+        return given
+    configured = _config().format
+    return configured if configured in allowed else "text"
 
 
 # --------------------------------------------------------------- commands ----
@@ -181,8 +226,14 @@ def scan(
     paths: PathsArg = None,
     plan: PlanOpt = None,
     format: Annotated[
-        Literal["text", "json", "github"], typer.Option("--format", help="Output format.")
-    ] = "text",
+        Literal["text", "json", "github", "markdown", "sarif"] | None,
+        typer.Option(
+            "--format",
+            help="Output format: text, json, github (workflow annotations), markdown (a "
+            "pull-request comment) or sarif (code scanning). Default: the configured one, "
+            "else text.",
+        ),
+    ] = None,
     stage: Annotated[
         list[str] | None,
         typer.Option("--stage", metavar="NAME", help="Stage to scan for, or all (repeatable)."),
@@ -210,16 +261,21 @@ def scan(
             mode="scan",
             jobs=_jobs(jobs),
             root=_root(chosen, root),
-            exclude=exclude or (),
+            exclude=_exclude(exclude),
             wave=wave,
-            use_cache=not no_cache,
+            use_cache=_use_cache(no_cache),
             progress=_progress(),
         )
     )
-    renderer = {"text": render.text_scan, "json": render.json_scan}.get(
-        format, render.github_annotations
-    )
-    typer.echo(renderer(report), nl=False)
+    chosen_format = _format(format, ("text", "json", "github", "markdown", "sarif"))
+    renderers: dict[str, Callable[[Report], str]] = {
+        "text": render.text_scan,
+        "json": render.json_scan,
+        "github": render.github_annotations,
+        "markdown": render.markdown_scan,
+        "sarif": lambda r: render.sarif(r, _version()),
+    }
+    typer.echo(renderers[chosen_format](report), nl=False)
     _echo_errors(report)
     if report.errors:
         raise typer.Exit(EXIT_ERROR)
@@ -252,9 +308,14 @@ def run(
     ] = False,
     jobs: JobsOpt = None,
     format: Annotated[
-        Literal["text", "json", "markdown"],
-        typer.Option("--format", help="Output format (markdown: a pull-request summary)."),
-    ] = "text",
+        Literal["text", "json", "github", "markdown", "sarif"] | None,
+        typer.Option(
+            "--format",
+            help="Output format: text, json, github (workflow annotations), markdown (a "
+            "pull-request comment, with the diff under --diff) or sarif (code scanning). "
+            "Default: the configured one, else text.",
+        ),
+    ] = None,
     no_cache: NoCacheOpt = False,
     wave: WaveOpt = None,
     exclude: ExcludeOpt = None,
@@ -272,17 +333,22 @@ def run(
             mode=mode,
             jobs=_jobs(jobs),
             root=_root(chosen, root),
-            exclude=exclude or (),
+            exclude=_exclude(exclude),
             wave=wave,
             force=force,
-            use_cache=not no_cache,
+            use_cache=_use_cache(no_cache),
             progress=_progress(),
         )
     )
-    if format == "json":
+    chosen_format = _format(format, ("text", "json", "github", "markdown", "sarif"))
+    if chosen_format == "json":
         typer.echo(render.json_run(report, mode), nl=False)
-    elif format == "markdown":
+    elif chosen_format == "markdown":
         typer.echo(render.markdown_run(report, mode), nl=False)
+    elif chosen_format == "github":
+        typer.echo(render.github_annotations(report), nl=False)
+    elif chosen_format == "sarif":
+        typer.echo(render.sarif(report, _version()), nl=False)
     else:
         if mode == "diff":
             typer.echo("".join(report.diffs[p] for p in report.files_changed), nl=False)
@@ -299,9 +365,13 @@ def status(
     paths: PathsArg = None,
     plan: PlanOpt = None,
     format: Annotated[
-        Literal["text", "json", "markdown"],
-        typer.Option("--format", help="Output format (markdown: a pull-request summary)."),
-    ] = "text",
+        Literal["text", "json", "markdown"] | None,
+        typer.Option(
+            "--format",
+            help="Output format (markdown: a pull-request summary). Default: the configured "
+            "one when it is one of these, else text.",
+        ),
+    ] = None,
     jobs: JobsOpt = None,
     no_cache: NoCacheOpt = False,
     exclude: ExcludeOpt = None,
@@ -316,16 +386,17 @@ def status(
             the_plan,
             jobs=_jobs(jobs),
             root=_root(chosen, root),
-            exclude=exclude or (),
-            use_cache=not no_cache,
+            exclude=_exclude(exclude),
+            use_cache=_use_cache(no_cache),
             progress=_progress(),
         )
     )
+    chosen_format = _format(format, ("text", "json", "markdown"))
     renderer = {"json": render.json_status, "markdown": render.markdown_status}.get(
-        format, render.text_status
+        chosen_format, render.text_status
     )
     typer.echo(renderer(result), nl=False)
-    if result.errors and format != "text":
+    if result.errors and chosen_format != "text":
         typer.echo(render.text_errors(result.errors), err=True, nl=False)
     raise typer.Exit(EXIT_ERROR if result.errors else EXIT_OK)
 

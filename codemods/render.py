@@ -19,7 +19,10 @@ __all__ = [
     "json_run",
     "json_scan",
     "json_status",
+    "markdown_run",
+    "markdown_scan",
     "plan_counts",
+    "sarif",
     "text_errors",
     "text_plan",
     "text_run_summary",
@@ -358,8 +361,13 @@ def _md_cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+# A pull-request comment holds at most 65,536 characters; the diff gets what is left.
+MARKDOWN_DIFF_LIMIT = 60_000
+
+
 def markdown_run(report: Report, mode: str) -> str:
-    """A pull-request comment: what changed, and each site left to a person with its reason."""
+    """A pull-request comment: what changed, each site left to a person with its reason,
+    and (dry run) the diff, folded."""
     changed = len(report.files_changed)
     verb = "rewritten" if mode == "write" else "to rewrite"
     auto = sum(1 for s in report.sites if s.status == AUTO)
@@ -374,6 +382,38 @@ def markdown_run(report: Report, mode: str) -> str:
         out.append("\n<details><summary>Files</summary>\n\n")
         out.extend(f"- `{path}`\n" for path in report.files_changed)
         out.append("\n</details>\n")
+    if mode == "diff" and report.diffs:
+        out.append(_markdown_diff(report))
+    out.append(_markdown_manual_and_errors(report))
+    return "".join(out)
+
+
+def markdown_scan(report: Report) -> str:
+    """A pull-request comment for a scan: the counts, then each manual site."""
+    return (
+        "## emitter-migrate scan\n\n"
+        + _counts(report)
+        + ".\n"
+        + _markdown_manual_and_errors(report)
+    )
+
+
+def _markdown_diff(report: Report) -> str:
+    patch = "".join(report.diffs[p] for p in report.files_changed if p in report.diffs)
+    fence = "````" if "```" in patch else "```"
+    cut = ""
+    if len(patch) > MARKDOWN_DIFF_LIMIT:
+        patch = patch[:MARKDOWN_DIFF_LIMIT].rsplit("\n", 1)[0] + "\n"
+        cut = (
+            f"\n_The diff is cut at {MARKDOWN_DIFF_LIMIT:,} characters; run "
+            "`emitter-migrate run --diff` for all of it._\n"
+        )
+    return f"\n<details><summary>Diff</summary>\n\n{fence}diff\n{patch}{fence}\n{cut}\n</details>\n"
+
+
+def _markdown_manual_and_errors(report: Report) -> str:
+    out = []
+    manual = [s for s in report.sites if s.status == MANUAL]
     if manual:
         out.append("\n| where | what | why it is left to you |\n|---|---|---|\n")
         for s in manual:
@@ -383,6 +423,85 @@ def markdown_run(report: Report, mode: str) -> str:
         out.append("\n**Files that failed**\n\n")
         out.extend(f"- `{e.path}`: {_md_cell(e.reason)}\n" for e in report.errors)
     return "".join(out)
+
+
+# ------------------------------------------------------------------ sarif ----
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+def sarif(report: Report, version: str) -> str:
+    """A SARIF 2.1.0 log for code scanning: a result per site (manual: warning, auto:
+    note), a rule per status and kind, and each failed file as a tool notification."""
+    rule_ids = sorted({f"{s.status}-{s.kind}" for s in report.sites})
+    index = {rule: i for i, rule in enumerate(rule_ids)}
+    rules = [
+        {
+            "id": rule,
+            "name": rule.replace("-", " "),
+            "shortDescription": {"text": _rule_text(rule)},
+            "defaultConfiguration": {"level": "warning" if rule.startswith(MANUAL) else "note"},
+        }
+        for rule in rule_ids
+    ]
+    results = []
+    for s in report.sites:
+        rule = f"{s.status}-{s.kind}"
+        text = f"{s.symbol}: {s.reason}" if s.reason else s.symbol
+        results.append(
+            {
+                "ruleId": rule,
+                "ruleIndex": index[rule],
+                "level": "warning" if s.status == MANUAL else "note",
+                "message": {"text": text},
+                "locations": [
+                    {
+                        "physicalLocation": {
+                            "artifactLocation": {"uri": s.path, "uriBaseId": "%SRCROOT%"},
+                            "region": {"startLine": max(s.line, 1), "startColumn": max(s.col, 1)},
+                        }
+                    }
+                ],
+                "properties": {"stage": s.stage},
+            }
+        )
+    notifications = [
+        {
+            "level": "error",
+            "message": {"text": e.reason},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": e.path, "uriBaseId": "%SRCROOT%"}
+                    }
+                }
+            ],
+        }
+        for e in report.errors
+    ]
+    doc = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {"driver": {"name": "emitter-migrate", "version": version, "rules": rules}},
+                "invocations": [
+                    {
+                        "executionSuccessful": not report.errors,
+                        "toolExecutionNotifications": notifications,
+                    }
+                ],
+                "results": results,
+            }
+        ],
+    }
+    return _dumps(doc)
+
+
+def _rule_text(rule: str) -> str:
+    status, _, kind = rule.partition("-")
+    if status == MANUAL:
+        return f"A legacy emitter use ({kind}) the tool leaves to a person, with the reason"
+    return f"A legacy emitter use ({kind}) a stage rewrites"
 
 
 def markdown_status(status: Any) -> str:

@@ -36,6 +36,7 @@ from codemods.plan.model import (
     Wave,
 )
 from codemods.stages import CODEMODS
+from codemods.toml_lines import KeyLocator
 
 DEFAULT_PLAN_NAME = "emitter_consolidation.toml"
 KNOWN_CODEMODS = tuple(CODEMODS)  # the registry imports no LibCST
@@ -134,65 +135,12 @@ def load_plan(path: Path | str | None = None, *, check_target: bool = True) -> P
     return _Validator(source, text, hashlib.sha256(raw).hexdigest(), check_target).build(data)
 
 
-class _Locator:
-    """Finds the line a dotted key was written on (tomllib keeps no positions)."""
-
-    def __init__(self, text: str):
-        self.lines = text.splitlines()
-
-    def line_of(self, key: str) -> int | None:
-        parts = key.split(".")
-        # Longest table header that is a prefix of the key, then the remaining key after it.
-        for cut in range(len(parts), 0, -1):
-            header_line = self._header(parts[:cut])
-            if header_line is not None:
-                if cut == len(parts):
-                    return header_line
-                return self._key_after(header_line, parts[cut]) or header_line
-        return self._key_after(0, parts[0])
-
-    def _header(self, parts: list[str]) -> int | None:
-        want = [p.strip('"') for p in parts]
-        for i, line in enumerate(self.lines, 1):
-            s = line.strip()
-            if s.startswith("[") and "]" in s:
-                inner = s.strip("[]").strip()
-                if _split_key(inner) == want:
-                    return i
-        return None
-
-    def _key_after(self, start: int, key: str) -> int | None:
-        pattern = re.compile(rf'^\s*"?{re.escape(key)}"?\s*=')
-        inline = re.compile(rf'[{{,]\s*"?{re.escape(key)}"?\s*=')
-        for i in range(start, len(self.lines)):
-            line = self.lines[i]
-            if i > start and line.strip().startswith("["):
-                break
-            if pattern.match(line) or inline.search(line):
-                return i + 1
-        return None
-
-
-def _split_key(key: str) -> list[str]:
-    parts, buf, quoted = [], "", False
-    for ch in key:
-        if ch == '"':
-            quoted = not quoted
-        elif ch == "." and not quoted:
-            parts.append(buf.strip())
-            buf = ""
-        else:
-            buf += ch
-    parts.append(buf.strip())
-    return parts
-
-
 class _Validator:
     def __init__(self, source: str, text: str, digest: str, check_target: bool):
         self.source = source
         self.digest = digest
         self.check_target = check_target
-        self.locator = _Locator(text)
+        self.locator = KeyLocator(text)
         self.problems: list[PlanProblem] = []
         self._target_cls: Any = None
         self._target_module: Any = None
