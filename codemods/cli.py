@@ -7,11 +7,13 @@ changes to make; 2 an error (bad plan, unusable path, a file that failed, a refu
 from __future__ import annotations
 
 import os
+import re
 import signal
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Literal, NoReturn, TypeVar
+from typing import Annotated, Any, Literal, NoReturn, TypeVar
 
 import typer
 
@@ -87,7 +89,11 @@ EXIT_OK, EXIT_CHANGES, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
 _PROGRESS_MIN_FILES = 50
 
 PathsArg = Annotated[
-    list[Path] | None, typer.Argument(help="Files or folders (default: the current folder).")
+    list[Path] | None,
+    typer.Argument(
+        metavar="PATH",
+        help="Files or folders (default: the configured paths, else the current folder).",
+    ),
 ]
 PlanOpt = Annotated[
     Path | None,
@@ -99,7 +105,8 @@ PlanOpt = Annotated[
     ),
 ]
 JobsOpt = Annotated[
-    int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes (default: all cores).")
+    int | None,
+    typer.Option("--jobs", "-j", min=1, metavar="N", help="Worker processes (default: all cores)."),
 ]
 NoCacheOpt = Annotated[
     bool, typer.Option("--no-cache", metavar="", help="Ignore and do not fill the result cache.")
@@ -114,6 +121,25 @@ ExcludeOpt = Annotated[
         "--exclude",
         metavar="GLOB",
         help="Skip paths matching this gitignore-style glob (repeatable).",
+    ),
+]
+QuietOpt = Annotated[
+    bool,
+    typer.Option(
+        "--quiet",
+        "-q",
+        metavar="",
+        help="No progress bar and no summary line; sites, diffs and errors only.",
+    ),
+]
+VerboseOpt = Annotated[
+    bool,
+    typer.Option(
+        "--verbose",
+        "-v",
+        metavar="",
+        help="Also say, on stderr, how many files were read, "
+        "parsed and answered from the cache, and how long the run took.",
     ),
 ]
 RootOpt = Annotated[
@@ -156,32 +182,61 @@ def _root(paths: list[Path], root: Path | None) -> Path:
     return cwd if inside else common_root(paths)
 
 
-def _progress() -> Callable[[int, int], None] | None:
-    """A one-line bar on stderr, only for a person watching a terminal."""
-    if not sys.stderr.isatty():
-        return None
+class _Progress:
+    """A bar on stderr with the percentage, the count and the time left, only for a person
+    watching a terminal (not under --quiet), and only for runs long enough to need one."""
 
-    def show(done: int, total: int) -> None:
-        if total < _PROGRESS_MIN_FILES:
+    def __init__(self, quiet: bool) -> None:
+        self.wanted = not quiet and sys.stderr.isatty()
+        self.bar: Any = None
+        self.task: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.wanted or total < _PROGRESS_MIN_FILES:
             return
-        width = 30
-        filled = width * done // total
-        bar = "#" * filled + "-" * (width - filled)
-        end = "\n" if done == total else ""
-        sys.stderr.write(f"\r[{bar}] {done}/{total} files{end}")
-        sys.stderr.flush()
+        if self.bar is None:
+            from rich.console import Console
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TaskProgressColumn,
+                TextColumn,
+                TimeRemainingColumn,
+            )
 
-    return show
+            self.bar = Progress(
+                TextColumn("parsing"),
+                BarColumn(),
+                TaskProgressColumn(),
+                MofNCompleteColumn(),
+                TextColumn("files, about"),
+                TimeRemainingColumn(),
+                TextColumn("left"),
+                console=Console(stderr=True),
+                transient=True,
+            )
+            self.bar.start()
+            self.task = self.bar.add_task("files", total=total)
+        self.bar.update(self.task, completed=done, total=total)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+            self.bar = None
 
 
-def _engine_call(fn: Callable[[], T]) -> T:
+def _engine_call(fn: Callable[[_Progress], T], quiet: bool = False) -> T:
+    progress = _Progress(quiet)
     try:
-        return fn()
+        return fn(progress)
     except engine.EngineError as exc:
         _fail(str(exc))
     except KeyboardInterrupt:
         typer.echo("\ninterrupted: every file is either as it was or fully rewritten", err=True)
         raise typer.Exit(EXIT_INTERRUPTED) from None
+    finally:
+        progress.close()
 
 
 def _ignore_further_signals() -> None:
@@ -194,7 +249,48 @@ def _ignore_further_signals() -> None:
 
 def _echo_errors(report: Report) -> None:
     if report.errors:
-        typer.echo(render.text_errors(report.errors), err=True, nl=False)
+        _echo_painted(render.text_errors(report.errors), err=True)
+
+
+def _run_facts(report: Report, seconds: float) -> str:
+    """--verbose: what the run read and where its answers came from."""
+    return (
+        f"{render.plural(report.files_scanned, 'file')} read, "
+        f"{render.plural(report.files_parsed + report.files_cached, 'candidate')} "
+        f"({report.files_parsed} parsed, {report.files_cached} from the cache), "
+        f"{seconds:.1f} s"
+    )
+
+
+_COLOURS = {"auto": "green", "manual": "yellow", "error": "red"}
+_STATUS_WORD = re.compile(r"^(\S+:\d+:\d+: )(auto|manual)\b|^(error)(:)", re.M)
+
+
+def _colour_wanted(err: bool) -> bool:
+    """Colour for a person at a terminal; never under NO_COLOR (no-color.org)."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    stream = sys.stderr if err else sys.stdout
+    return stream.isatty() and os.environ.get("TERM") != "dumb"
+
+
+def _echo_painted(text: str, err: bool = False) -> None:
+    """Text output, with the status word of each site line and `error` in colour when
+    wanted (typer.echo would strip colour from what it thinks is not a terminal)."""
+    wanted = _colour_wanted(err)
+    typer.echo(_paint(text) if wanted else text, nl=False, err=err, color=wanted)
+
+
+def _paint(text: str) -> str:
+
+    def paint(m: re.Match[str]) -> str:
+        if m.group(3):
+            return typer.style(m.group(3), fg=_COLOURS["error"], bold=True) + m.group(4)
+        return m.group(1) + typer.style(m.group(2), fg=_COLOURS[m.group(2)])
+
+    return _STATUS_WORD.sub(paint, text)
 
 
 def _jobs(jobs: int | None) -> int:
@@ -243,6 +339,8 @@ def scan(
     wave: WaveOpt = None,
     exclude: ExcludeOpt = None,
     root: RootOpt = None,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
     fail_on_manual: Annotated[
         bool,
         typer.Option(
@@ -253,8 +351,9 @@ def scan(
     """Report every legacy use: what each stage will rewrite (auto) and what it will not."""
     the_plan = _plan(plan)
     chosen = _paths(paths)
+    started = time.perf_counter()
     report = _engine_call(
-        lambda: engine.run_stages(
+        lambda progress: engine.run_stages(
             chosen,
             the_plan,
             stage or ["all"],
@@ -264,19 +363,26 @@ def scan(
             exclude=_exclude(exclude),
             wave=wave,
             use_cache=_use_cache(no_cache),
-            progress=_progress(),
-        )
+            progress=progress,
+        ),
+        quiet,
     )
     chosen_format = _format(format, ("text", "json", "github", "markdown", "sarif"))
     renderers: dict[str, Callable[[Report], str]] = {
-        "text": render.text_scan,
+        "text": lambda r: render.text_scan(r, summary=not quiet),
         "json": render.json_scan,
         "github": render.github_annotations,
         "markdown": render.markdown_scan,
         "sarif": lambda r: render.sarif(r, _version()),
     }
-    typer.echo(renderers[chosen_format](report), nl=False)
+    text = renderers[chosen_format](report)
+    if chosen_format == "text":
+        _echo_painted(text)
+    else:
+        typer.echo(text, nl=False)
     _echo_errors(report)
+    if verbose:
+        typer.echo(_run_facts(report, time.perf_counter() - started), err=True)
     if report.errors:
         raise typer.Exit(EXIT_ERROR)
     manual_left = any(s.status == "manual" for s in report.sites)
@@ -320,13 +426,16 @@ def run(
     wave: WaveOpt = None,
     exclude: ExcludeOpt = None,
     root: RootOpt = None,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Rewrite files in place (or show/check what would change) stage by stage."""
     the_plan = _plan(plan)
     chosen = _paths(paths)
     mode = "diff" if diff else "check" if check else "write"
+    started = time.perf_counter()
     report = _engine_call(
-        lambda: engine.run_stages(
+        lambda progress: engine.run_stages(
             chosen,
             the_plan,
             stage or ["all"],
@@ -337,8 +446,9 @@ def run(
             wave=wave,
             force=force,
             use_cache=_use_cache(no_cache),
-            progress=_progress(),
-        )
+            progress=progress,
+        ),
+        quiet,
     )
     chosen_format = _format(format, ("text", "json", "github", "markdown", "sarif"))
     if chosen_format == "json":
@@ -353,8 +463,11 @@ def run(
         if mode == "diff":
             typer.echo("".join(report.diffs[p] for p in report.files_changed), nl=False)
         # With --diff stdout carries only the patch, so it can go straight to `git apply`.
-        typer.echo(render.text_run_summary(report, mode), nl=False, err=mode == "diff")
+        summary = render.text_run_summary(report, mode, summary=not quiet)
+        _echo_painted(summary, err=mode == "diff")
     _echo_errors(report)
+    if verbose:
+        typer.echo(_run_facts(report, time.perf_counter() - started), err=True)
     if report.errors:
         raise typer.Exit(EXIT_ERROR)
     raise typer.Exit(EXIT_CHANGES if mode != "write" and report.files_changed else EXIT_OK)
@@ -376,20 +489,22 @@ def status(
     no_cache: NoCacheOpt = False,
     exclude: ExcludeOpt = None,
     root: RootOpt = None,
+    quiet: QuietOpt = False,
 ) -> None:
     """Per stage and per wave: auto sites still pending, manual sites, legacy modules left."""
     the_plan = _plan(plan)
     chosen = _paths(paths)
     result = _engine_call(
-        lambda: engine.status(
+        lambda progress: engine.status(
             chosen,
             the_plan,
             jobs=_jobs(jobs),
             root=_root(chosen, root),
             exclude=_exclude(exclude),
             use_cache=_use_cache(no_cache),
-            progress=_progress(),
-        )
+            progress=progress,
+        ),
+        quiet,
     )
     chosen_format = _format(format, ("text", "json", "markdown"))
     renderer = {"json": render.json_status, "markdown": render.markdown_status}.get(

@@ -442,6 +442,7 @@ def _run(
         read_digest = {job.rel: job.digest for job in todo}
         keys = {job.rel: _key(plan, project, mode, job, chosen, prerequisites) for job in todo}
         outcomes, misses = _cached(cache, keys, todo)
+        report.files_parsed, report.files_cached = len(misses), len(todo) - len(misses)
         # Only a file to parse loads the codemods, and with them LibCST.
         loaded = (_load_codemods(chosen), _load_codemods(prerequisites)) if misses else ([], [])
         work = Work(plan, project, mode, *loaded)

@@ -75,19 +75,23 @@ def _counts(report: Report) -> str:
     )
 
 
-def text_scan(report: Report) -> str:
+def text_scan(report: Report, summary: bool = True) -> str:
     out = [text_site(s) + "\n" for s in report.sites]
-    out.append(_counts(report) + "\n")
+    if summary:
+        out.append(_counts(report) + "\n")
     return "".join(out)
 
 
-def text_run_summary(report: Report, mode: str) -> str:
-    """One-paragraph summary of a run; `mode` is write, diff or check."""
+def text_run_summary(report: Report, mode: str, summary: bool = True) -> str:
+    """The manual sites of a run, then its counts (unless `summary` is off); `mode` is
+    write, diff or check."""
     changed = len(report.files_changed)
     verb = "rewritten" if mode == "write" else "would be rewritten"
     manual = [s for s in report.sites if s.status == MANUAL]
     rewritten = sum(1 for s in report.sites if s.status == AUTO)
     out = [text_site(s) + "\n" for s in manual]
+    if not summary:
+        return "".join(out)
     out.append(
         f"{plural(changed, 'file')} {verb}, {plural(rewritten, 'site')} rewritten, "
         f"{plural(len(manual), 'manual site')}, {plural(report.files_failed, 'file')} failed "

@@ -59,6 +59,8 @@ class Report:
     sites: list[Site] = field(default_factory=list)
     errors: list[FileError] = field(default_factory=list)
     files_scanned: int = 0
+    files_parsed: int = 0  # candidates the stages ran on (not answered by the cache)
+    files_cached: int = 0  # candidates answered by the result cache
     files_changed: list[str] = field(default_factory=list)
     diffs: dict[str, str] = field(default_factory=dict)  # path -> unified diff text
 

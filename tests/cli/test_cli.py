@@ -290,18 +290,26 @@ class _Tty(io.StringIO):
         return True
 
 
-def test_progress_bar_only_on_a_terminal(monkeypatch):
+def test_progress_bar_only_on_a_terminal_and_not_when_quiet(monkeypatch):
     monkeypatch.setattr(sys, "stderr", io.StringIO())
-    assert cli._progress() is None
+    piped = cli._Progress(quiet=False)
+    piped(50, 100)
+    assert piped.bar is None and sys.stderr.getvalue() == ""
     tty = _Tty()
     monkeypatch.setattr(sys, "stderr", tty)
-    show = cli._progress()
-    assert show is not None
+    quiet = cli._Progress(quiet=True)
+    quiet(50, 100)
+    assert tty.getvalue() == ""
+    show = cli._Progress(quiet=False)
     show(3, 10)  # short runs get no bar
     assert tty.getvalue() == ""
     show(50, 100)
+    show.bar.refresh()
+    shown = tty.getvalue()
+    assert "50%" in shown and "50/100" in shown and "left" in shown
     show(100, 100)
-    assert "] 50/100 files" in tty.getvalue() and tty.getvalue().endswith("100/100 files\n")
+    show.close()
+    assert show.bar is None
 
 
 # ------------------------------------------- real processes, real codemods ----

@@ -102,3 +102,33 @@ def test_a_diff_longer_than_a_comment_holds_is_cut_at_a_line_with_a_note():
     fenced = text.split("```diff\n", 1)[1].split("```", 1)[0]
     assert body.startswith(fenced) and fenced.endswith("\n") and len(fenced) < len(body)
     assert "The diff is cut at 60,000 characters" in text
+
+
+# --------------------------------------------------------------- terminal ----
+def test_quiet_drops_the_summary_line_but_keeps_every_site(project):
+    loud = invoke("scan", "--no-cache").stdout.splitlines()
+    quiet = invoke("scan", "--no-cache", "-q").stdout.splitlines()
+    assert quiet == loud[:-1] and loud[-1].endswith("0 files failed")
+    run_quiet = invoke("run", "--check", "--no-cache", "--quiet")
+    assert run_quiet.exit_code == 1
+    assert "would be rewritten" not in run_quiet.output
+    assert run_quiet.stdout.count(": manual ") == 2
+
+
+def test_verbose_says_what_was_parsed_and_what_came_from_the_cache(project):
+    cold = invoke("scan", "-v")
+    assert cold.stderr.startswith("4 files read, 3 candidates (3 parsed, 0 from the cache), ")
+    warm = invoke("scan", "--verbose")
+    assert warm.stderr.startswith("4 files read, 3 candidates (0 parsed, 3 from the cache), ")
+    assert warm.stderr.rstrip().endswith(" s")
+
+
+def test_colour_only_when_wanted_and_never_under_no_color(project, monkeypatch):
+    plain = invoke("scan", "--no-cache").stdout
+    assert "\x1b[" not in plain  # not a terminal
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    coloured = invoke("scan", "--no-cache").stdout
+    assert "app/two.py:4:8: \x1b[33mmanual\x1b[0m string" in coloured
+    assert "\x1b[32mauto\x1b[0m import" in coloured
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert invoke("scan", "--no-cache").stdout == plain
