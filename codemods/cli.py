@@ -252,6 +252,18 @@ def _echo_errors(report: Report) -> None:
         _echo_painted(render.text_errors(report.errors), err=True)
 
 
+def _write_patch(data: bytes) -> None:
+    """The patch as bytes on stdout (files keep their own encodings); text where stdout
+    has no byte stream (a test runner's capture)."""
+    sys.stdout.flush()
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        typer.echo(data.decode("utf-8", "replace"), nl=False)
+        return
+    buffer.write(data)
+    buffer.flush()
+
+
 def _run_facts(report: Report, seconds: float) -> str:
     """--verbose: what the run read and where its answers came from."""
     return (
@@ -461,7 +473,7 @@ def run(
         typer.echo(render.sarif(report, _version()), nl=False)
     else:
         if mode == "diff":
-            typer.echo("".join(report.diffs[p] for p in report.files_changed), nl=False)
+            _write_patch(render.patch_bytes(report))
         # With --diff stdout carries only the patch, so it can go straight to `git apply`.
         summary = render.text_run_summary(report, mode, summary=not quiet)
         _echo_painted(summary, err=mode == "diff")

@@ -553,6 +553,7 @@ def _apply(report: Report, mode: str, path: str, outcome: Outcome, read_digest: 
         if mode == "diff":
             assert outcome.diff is not None
             report.diffs[outcome.rel] = outcome.diff
+            report.diff_encodings[outcome.rel] = outcome.diff_encoding
         elif mode == "write":
             assert outcome.new_text is not None
             src = read_source(Path(path))

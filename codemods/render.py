@@ -46,6 +46,24 @@ def unified_diff(old: str, new: str, path: str, context: int = 3) -> str:
     return "".join(lines)
 
 
+def patch_bytes(report: Report) -> bytes:
+    """The whole patch of a dry run as bytes: each file's lines in that file's own
+    encoding (its header in UTF-8, as git writes paths), so `git apply` finds the bytes
+    of a latin-1 file where a UTF-8 patch would not."""
+    out = []
+    for path in report.files_changed:
+        if path not in report.diffs:
+            continue
+        encoding = report.diff_encodings.get(path, "utf-8")
+        for line in _LINE.findall(report.diffs[path]):
+            header = line.startswith(("--- a/", "+++ b/"))
+            try:
+                out.append(line.encode("utf-8" if header else encoding))
+            except (UnicodeEncodeError, LookupError):
+                out.append(line.encode("utf-8", "surrogateescape"))
+    return b"".join(out)
+
+
 # ------------------------------------------------------------------- text ----
 def _where(site: Site) -> str:
     return f"{site.path}:{site.line}:{site.col}"

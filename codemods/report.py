@@ -63,6 +63,7 @@ class Report:
     files_cached: int = 0  # candidates answered by the result cache
     files_changed: list[str] = field(default_factory=list)
     diffs: dict[str, str] = field(default_factory=dict)  # path -> unified diff text
+    diff_encodings: dict[str, str] = field(default_factory=dict)  # path -> its encoding
 
     @property
     def files_failed(self) -> int:

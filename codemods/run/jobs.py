@@ -44,6 +44,9 @@ class Outcome:
     error: str | None = None
     pending: dict[str, int] = field(default_factory=dict)  # prerequisite stage -> auto sites
     cacheable: bool = True  # False when the result depends on more than the bytes
+    # The file's own encoding: its diff lines are written in it, so `git apply` matches
+    # the bytes of a file declared, say, `# -*- coding: latin-1 -*-`.
+    diff_encoding: str = "utf-8"
 
     def to_json(self) -> bytes:
         doc = {
@@ -56,6 +59,7 @@ class Outcome:
             ],
             "error": self.error,
             "pending": self.pending,
+            "diff_encoding": self.diff_encoding,
         }
         return json.dumps(doc, separators=(",", ":")).encode()
 
@@ -72,6 +76,7 @@ class Outcome:
             sites,
             doc["error"],
             doc["pending"],
+            diff_encoding=doc.get("diff_encoding", "utf-8"),
         )
 
 

@@ -218,6 +218,7 @@ def _result(
         out.new_text = new_text
     elif work.mode == "diff":
         out.diff = unified_diff(src.text, new_text, job.rel)
+        out.diff_encoding = src.encoding
     return out
 
 

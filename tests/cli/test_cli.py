@@ -323,6 +323,8 @@ def test_installed_command_diff_applies_with_git(tmp_path):
     small_project(tmp_path)
     (tmp_path / "app/crlf.py").write_bytes(USER.replace("\n", "\r\n").encode())
     (tmp_path / "app/no_eol.py").write_text(USER.rstrip("\n"))
+    latin1 = "# -*- coding: latin-1 -*-\n# caf\u00e9 cr\u00e8me\n" + USER + "label = 'd\u00e9j\u00e0'\n"
+    (tmp_path / "app/latin1.py").write_bytes(latin1.encode("latin-1"))
     for args in (("init", "-q"), ("add", "-A")):
         _git(tmp_path, *args)
     commit = _git(tmp_path, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "x")
@@ -336,9 +338,10 @@ def test_installed_command_diff_applies_with_git(tmp_path):
     )
     assert proc.returncode == 1, proc.stderr
     assert b"[#" not in proc.stderr  # no progress bar when stderr is not a terminal
-    for name in ("one", "two", "crlf", "no_eol"):
+    for name in ("one", "two", "crlf", "no_eol", "latin1"):
         assert f"--- a/app/{name}.py\n+++ b/app/{name}.py\n".encode() in proc.stdout
     assert b"\r\n" in proc.stdout and b"\\ No newline at end of file\n" in proc.stdout
+    assert " caf\u00e9 cr\u00e8me\n".encode("latin-1") in proc.stdout  # the file's own bytes
     patch = tmp_path / "change.patch"
     patch.write_bytes(proc.stdout)
     check = _git(tmp_path, "apply", "--check", str(patch))
