@@ -323,7 +323,9 @@ def test_installed_command_diff_applies_with_git(tmp_path):
     small_project(tmp_path)
     (tmp_path / "app/crlf.py").write_bytes(USER.replace("\n", "\r\n").encode())
     (tmp_path / "app/no_eol.py").write_text(USER.rstrip("\n"))
-    latin1 = "# -*- coding: latin-1 -*-\n# caf\u00e9 cr\u00e8me\n" + USER + "label = 'd\u00e9j\u00e0'\n"
+    latin1 = (
+        "# -*- coding: latin-1 -*-\n# caf\u00e9 cr\u00e8me\n" + USER + "label = 'd\u00e9j\u00e0'\n"
+    )
     (tmp_path / "app/latin1.py").write_bytes(latin1.encode("latin-1"))
     for args in (("init", "-q"), ("add", "-A")):
         _git(tmp_path, *args)
