@@ -7,6 +7,7 @@ lines above it move to the next statement, and a block left empty gets `pass`.
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
 
@@ -460,12 +461,19 @@ def _insert_statement(module: cst.Module, stmt: cst.SimpleStatementLine) -> cst.
 
 
 def add_from_import(
-    module: cst.Module, module_path: str, name: str, asname: str | None = None
+    module: cst.Module,
+    module_path: str,
+    name: str,
+    asname: str | None = None,
+    *,
+    own_package: str | None = None,
 ) -> cst.Module:
     """Import `name` (as `asname`) from `module_path` at top level, once.
 
     Merges into an existing top-level `from module_path import ...`; otherwise adds
-    a statement after the leading docstring/`__future__`/import block.
+    a statement after the leading docstring/`__future__`/import block, or, given the
+    file's own top-level package, where isort and ruff would put it (see
+    `_sorted_place`).
     """
     asname = None if asname == name else asname
     hits = _top_level_from(module, module_path)
@@ -491,7 +499,106 @@ def add_from_import(
     stmt = cst.SimpleStatementLine(
         body=[cst.ImportFrom(module=dotted_expr(module_path), names=[_make_alias(name, asname)])]
     )
+    if own_package is not None:
+        placed = _sorted_place(module, stmt, module_path, own_package)
+        if placed is not None:
+            return placed
     return _insert_statement(module, stmt)
+
+
+# ------------------------------------------------------ isort-like placing ----
+_FUTURE, _STDLIB, _THIRD_PARTY, _FIRST_PARTY, _LOCAL = range(5)
+
+
+def _section(module_path: str, relative: bool, own_package: str) -> int:
+    """isort's section of an import: future, standard library, third party, first party
+    (the file's own top-level package), local (relative)."""
+    if relative:
+        return _LOCAL
+    top = module_path.split(".", 1)[0]
+    if top == "__future__":
+        return _FUTURE
+    if top in sys.stdlib_module_names:
+        return _STDLIB
+    return _FIRST_PARTY if top == own_package else _THIRD_PARTY
+
+
+def _import_key(small: cst.Import | cst.ImportFrom) -> tuple[bool, str, str]:
+    """Order within a section, as isort's default profile has it: `import x` lines first,
+    then `from x import` lines, each by module name without regard to case."""
+    if isinstance(small, cst.ImportFrom):
+        name = ("." * len(small.relative)) + (dotted_name(small.module) or "")
+        return (True, name.lower(), name)
+    name = dotted_name(small.names[0].name) or ""
+    return (False, name.lower(), name)
+
+
+def _sorted_place(
+    module: cst.Module, stmt: cst.SimpleStatementLine, module_path: str, own_package: str
+) -> cst.Module | None:
+    """`module` with the import `stmt` placed as isort would, trusting the file's own
+    grouping: its leading imports form groups separated by blank lines, and a group is
+    of the section its lines name (first party when any line is of `own_package` or
+    relative, since a project's other packages look third party from here). None when
+    the leading imports are not plain groups this can read."""
+    start = 1 if module.body and _is_docstring(module.body[0]) else 0
+    end = insertion_index(module)
+    lines = list(module.body[start:end])
+    if not lines or not all(
+        isinstance(ln, cst.SimpleStatementLine) and len(ln.body) == 1 for ln in lines
+    ):
+        return None
+    groups: list[list[int]] = []
+    for i, line in enumerate(lines):
+        blank = any(e.comment is None for e in line.leading_lines) and i > 0
+        if not groups or blank:
+            groups.append([])
+        groups[-1].append(start + i)
+
+    def section_of(index: int) -> int:
+        small = module.body[index].body[0]  # type: ignore[attr-defined]
+        if isinstance(small, cst.ImportFrom):
+            path = dotted_name(small.module) or ""
+            return _section(path, bool(small.relative), own_package)
+        return _section(dotted_name(small.names[0].name) or "", False, own_package)
+
+    group_sections = []
+    for group in groups:
+        sections = {section_of(i) for i in group}
+        if sections & {_FIRST_PARTY, _LOCAL} and sections <= {_THIRD_PARTY, _FIRST_PARTY, _LOCAL}:
+            group_sections.append(max(sections))
+        elif len(sections) == 1:
+            group_sections.append(sections.pop())
+        else:
+            return None  # a group mixing sections: not sorted the way this reads it
+    mine = _section(module_path, False, own_package)
+    key = _import_key(stmt.body[0])  # type: ignore[arg-type]
+    body = list(module.body)
+    for group, section in zip(groups, group_sections, strict=True):
+        if section != mine:
+            continue
+        at = next(
+            (i for i in group if _import_key(module.body[i].body[0]) > key),  # type: ignore[attr-defined]
+            group[-1] + 1,
+        )
+        if at == group[0]:
+            # First of its group: it takes the group's leading lines (blank, comments).
+            first = body[at]
+            stmt = stmt.with_changes(leading_lines=first.leading_lines)
+            body[at] = first.with_changes(leading_lines=[])
+        body.insert(at, stmt)
+        return module.with_changes(body=body)
+    # No group of its section: a new group after the earlier sections' groups.
+    before = [g for g, s in zip(groups, group_sections, strict=True) if s < mine]
+    at = before[-1][-1] + 1 if before else groups[0][0]
+    if at == groups[0][0]:
+        first = body[at]
+        stmt = stmt.with_changes(leading_lines=first.leading_lines)
+        body[at] = first.with_changes(leading_lines=[cst.EmptyLine()])
+    else:
+        stmt = stmt.with_changes(leading_lines=[cst.EmptyLine()])
+    body.insert(at, stmt)
+    return module.with_changes(body=body)
 
 
 def add_import(module: cst.Module, module_path: str) -> cst.Module:

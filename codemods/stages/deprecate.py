@@ -84,8 +84,14 @@ class DeprecateCodemod(StageCodemod):
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
         for name in sorted(self.needed):
-            updated_node = add_from_import(updated_node, DEPRECATION_RUNTIME, name)
+            updated_node = add_from_import(
+                updated_node, DEPRECATION_RUNTIME, name, own_package=self._own_package()
+            )
         return updated_node
+
+    def _own_package(self) -> str:
+        """The file's top-level package: its imports are first party to isort and ruff."""
+        return (self.ctx.module_name or "").split(".", 1)[0]
 
     def _symbol(
         self, node: cst.ClassDef | cst.FunctionDef, kinds: tuple[str, ...]

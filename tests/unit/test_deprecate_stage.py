@@ -87,3 +87,21 @@ def test_a_top_level_compat_module_file_is_a_clash_too(tmp_path):
     (root / "deprecation.py").write_text("")  # beside it: still not ours
     with pytest.raises(EngineError, match=r"^compat.py: this project has its own top-level"):
         run_stages([root], load_plan(FLAGSHIP), ["deprecate"], mode="write", jobs=1, root=root)
+
+
+def test_the_migrated_demo_app_stays_clean_for_ruffs_import_order_and_line_length(tmp_path):
+    """The demo app passes ruff's isort rules before; the added import must keep it so."""
+    import shutil
+    import subprocess
+    import sys
+
+    demo = Path(__file__).resolve().parents[2] / "codemods" / "demo_app"
+    root = tmp_path / "demo"
+    shutil.copytree(demo, root, ignore=shutil.ignore_patterns("__pycache__"))
+    lint = [sys.executable, "-m", "ruff", "check", "--isolated", "--select", "I,E501"]
+    lint += ["--line-length", "100", "."]
+    assert subprocess.run(lint, cwd=root, capture_output=True).returncode == 0
+    report = run_stages([root], load_plan(FLAGSHIP), ["all"], mode="write", jobs=1, root=root)
+    assert len(report.files_changed) >= 5 and report.errors == []
+    after = subprocess.run(lint, cwd=root, capture_output=True, text=True)
+    assert after.returncode == 0, after.stdout

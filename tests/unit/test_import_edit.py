@@ -408,3 +408,126 @@ def test_name_uses_points_at_the_using_nodes() -> None:
     )
     uses = name_uses(m)["Bridge"]
     assert [type(u).__name__ for u in uses] == ["SimpleString", "Name"]
+
+
+# ------------------------------------------------------ isort-like placing ----
+def _placed(source: str, module: str = "compat.deprecation", own: str = "app") -> str:
+    tree = cst.parse_module(textwrap.dedent(source).lstrip("\n"))
+    return add_from_import(tree, module, "legacy_api", own_package=own).code
+
+
+def test_a_third_party_import_gets_its_own_group_after_the_standard_library() -> None:
+    assert _placed(
+        '''
+        """Doc."""
+
+        from __future__ import annotations
+
+        import logging
+        from typing import Any
+
+        from app.core import thing
+
+
+        class C:
+            pass
+        '''
+    ) == textwrap.dedent(
+        '''\
+        """Doc."""
+
+        from __future__ import annotations
+
+        import logging
+        from typing import Any
+
+        from compat.deprecation import legacy_api
+
+        from app.core import thing
+
+
+        class C:
+            pass
+        '''
+    )
+
+
+def test_a_third_party_import_joins_the_third_party_group_in_order() -> None:
+    assert _placed(
+        """
+        import os
+
+        import attr
+        from pydantic import BaseModel
+        from zope import interface
+
+        from app import x
+        """
+    ) == textwrap.dedent(
+        """\
+        import os
+
+        import attr
+        from compat.deprecation import legacy_api
+        from pydantic import BaseModel
+        from zope import interface
+
+        from app import x
+        """
+    )
+
+
+def test_first_of_a_group_takes_the_groups_comment_and_blank_line() -> None:
+    assert _placed(
+        """
+        import os
+
+        # third party
+        from pydantic import BaseModel
+        """
+    ) == textwrap.dedent(
+        """\
+        import os
+
+        # third party
+        from compat.deprecation import legacy_api
+        from pydantic import BaseModel
+        """
+    )
+
+
+def test_a_project_package_beside_the_own_one_counts_as_first_party_by_its_group() -> None:
+    assert _placed(
+        """
+        import os
+
+        from app.x import a
+        from shared.y import b
+        """
+    ) == textwrap.dedent(
+        """\
+        import os
+
+        from compat.deprecation import legacy_api
+
+        from app.x import a
+        from shared.y import b
+        """
+    )
+
+
+def test_a_group_mixing_sections_falls_back_to_the_end_of_the_block() -> None:
+    assert _placed(
+        """
+        import os
+        from app import a
+        x = 1
+        """
+    ) == textwrap.dedent(
+        """\
+        import os
+        from app import a
+        from compat.deprecation import legacy_api
+        x = 1
+        """
+    )

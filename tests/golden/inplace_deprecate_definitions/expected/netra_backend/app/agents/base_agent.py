@@ -1,5 +1,6 @@
 from abc import ABC
 from dataclasses import dataclass
+
 from compat.deprecation import legacy_api
 
 

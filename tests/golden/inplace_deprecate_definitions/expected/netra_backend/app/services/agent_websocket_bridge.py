@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Optional
 
-from netra_backend.app.services.monitoring import MonitorableComponent
 from compat.deprecation import legacy_api, legacy_callable
+
+from netra_backend.app.services.monitoring import MonitorableComponent
 
 if TYPE_CHECKING:
     from netra_backend.app.services.user_execution_context import UserExecutionContext
