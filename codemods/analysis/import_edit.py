@@ -582,23 +582,35 @@ def _sorted_place(
             group[-1] + 1,
         )
         if at == group[0]:
-            # First of its group: it takes the group's leading lines (blank, comments).
-            first = body[at]
-            stmt = stmt.with_changes(leading_lines=first.leading_lines)
-            body[at] = first.with_changes(leading_lines=[])
+            # First of its group: it takes the blank lines above the group; the comment
+            # lines right above the old first line stay with it (they may be about it).
+            blanks, comments = _split_leading(body[at].leading_lines)
+            stmt = stmt.with_changes(leading_lines=blanks)
+            body[at] = body[at].with_changes(leading_lines=comments)
         body.insert(at, stmt)
         return module.with_changes(body=body)
     # No group of its section: a new group after the earlier sections' groups.
     before = [g for g, s in zip(groups, group_sections, strict=True) if s < mine]
     at = before[-1][-1] + 1 if before else groups[0][0]
     if at == groups[0][0]:
-        first = body[at]
-        stmt = stmt.with_changes(leading_lines=first.leading_lines)
-        body[at] = first.with_changes(leading_lines=[cst.EmptyLine()])
+        blanks, comments = _split_leading(body[at].leading_lines)
+        stmt = stmt.with_changes(leading_lines=blanks)
+        body[at] = body[at].with_changes(leading_lines=[cst.EmptyLine(), *comments])
     else:
         stmt = stmt.with_changes(leading_lines=[cst.EmptyLine()])
     body.insert(at, stmt)
     return module.with_changes(body=body)
+
+
+def _split_leading(
+    lines: Sequence[cst.EmptyLine],
+) -> tuple[list[cst.EmptyLine], list[cst.EmptyLine]]:
+    """A statement's leading lines as (what comes before its comment block, the comment
+    lines right above it)."""
+    cut = len(lines)
+    while cut > 0 and lines[cut - 1].comment is not None:
+        cut -= 1
+    return list(lines[:cut]), list(lines[cut:])
 
 
 def add_import(module: cst.Module, module_path: str) -> cst.Module:

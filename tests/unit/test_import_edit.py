@@ -477,22 +477,43 @@ def test_a_third_party_import_joins_the_third_party_group_in_order() -> None:
     )
 
 
-def test_first_of_a_group_takes_the_groups_comment_and_blank_line() -> None:
+def test_first_of_a_group_takes_the_blank_line_and_leaves_the_comment_to_its_line() -> None:
     assert _placed(
         """
         import os
 
-        # third party
+        # pinned below 2: see the changelog
         from pydantic import BaseModel
         """
     ) == textwrap.dedent(
         """\
         import os
 
-        # third party
         from compat.deprecation import legacy_api
+        # pinned below 2: see the changelog
         from pydantic import BaseModel
         """
+    )
+
+
+def test_a_new_group_above_the_first_one_leaves_its_comment_where_it_was() -> None:
+    # Seen in the real backend: a package __init__ whose first import carries a comment.
+    assert _placed(
+        '''
+        """Doc."""
+
+        # Unified implementations (SSOT)
+        from app.core import thing
+        '''
+    ) == textwrap.dedent(
+        '''\
+        """Doc."""
+
+        from compat.deprecation import legacy_api
+
+        # Unified implementations (SSOT)
+        from app.core import thing
+        '''
     )
 
 
