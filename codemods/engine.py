@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 from codemods.analysis.project_index import ProjectIndex, build_index, module_name_of
 from codemods.fastcst.collector import fewer_collections
 from codemods.fastcst.prefilter import PrefilterMemo, TokenMatcher
-from codemods.plan import Plan, Stage
+from codemods.plan import RUNTIMES, Plan, Stage
 from codemods.report import AUTO, MANUAL, FileError, Report, Site
 from codemods.run.cache import ResultCache, cache_key
 from codemods.run.discover import discover
@@ -45,7 +45,6 @@ from codemods.run.signals import graceful_signals
 from codemods.run.source import SourceError, read_source, write_atomic
 from codemods.run.version import tool_fingerprint
 from codemods.stages import (
-    DEPRECATION_RUNTIME,
     CodemodUnavailable,
     check_codemod,
     get_codemod,
@@ -114,20 +113,25 @@ def _check_codemods(stages: Iterable[Stage]) -> None:
         raise EngineError(str(exc)) from None
 
 
-def _refuse_runtime_clash(stages: Iterable[Stage], root: Path) -> None:
-    """Stage `deprecate` writes an import of DEPRECATION_RUNTIME into the application; a
-    top-level package or module of the project's own under that name would shadow ours."""
+def _refuse_runtime_clash(plan: Plan, stages: Iterable[Stage], root: Path) -> None:
+    """Stage `deprecate` writes an import of the plan's deprecation runtime into the
+    application; a top-level package or module of the project's own under that name would
+    shadow ours."""
     if not any(s.codemod == "deprecate" for s in stages):
         return
-    package, module = DEPRECATION_RUNTIME.split(".")
-    ours = root / package / f"{module}.py"  # the tool run on its own tree
+    runtime = plan.deprecation_runtime
+    package = runtime.split(".")[0]
+    if package != "compat":
+        return  # emitter_migrate: our distribution's own name
+    ours = root / "compat" / "deprecation.py"  # the tool run on its own tree
     for own in (root / package / "__init__.py", root / f"{package}.py"):
         if own.is_file() and not (own.name == "__init__.py" and ours.is_file()):
             raise EngineError(
                 f"{_shown(os.fspath(own), root)}: this project has its own top-level "
-                f"`{package}`, which would shadow emitter-migrate's `{DEPRECATION_RUNTIME}` "
-                "that stage deprecate imports; rename the project's package (or run the "
-                "tool on a tree where it is not top-level), then re-run"
+                f"`{package}`, which would shadow emitter-migrate's `{runtime}` that stage "
+                f'deprecate imports; set deprecation_runtime = "{RUNTIMES[1]}" at the top '
+                f"of the plan ({plan.source}) to use the same runtime under a name no "
+                "project has, then re-run"
             )
 
 
@@ -374,7 +378,7 @@ def _run(
     report = Report()
     root_abs = found.root
     if mode in ("write", "diff", "check"):
-        _refuse_runtime_clash(chosen, root_abs)
+        _refuse_runtime_clash(plan, chosen, root_abs)
     report.errors.extend(FileError(_shown(e.path, root_abs), e.reason) for e in found.errors)
 
     prefix = os.path.join(os.fspath(root_abs), "")

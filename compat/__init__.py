@@ -8,30 +8,5 @@ Importing this package is cheap: the plan is read when a legacy class is
 decorated.
 """
 
-from compat._plan import use_plan
-from compat._warnings import (
-    ENV_MODE,
-    ENV_USAGE,
-    MODES,
-    EmitterMigrationWarning,
-    dump_usage,
-    get_mode,
-    mode,
-    reset_usage,
-    set_mode,
-    usage_snapshot,
-)
-
-__all__ = [
-    "ENV_MODE",
-    "ENV_USAGE",
-    "MODES",
-    "EmitterMigrationWarning",
-    "dump_usage",
-    "get_mode",
-    "mode",
-    "reset_usage",
-    "set_mode",
-    "usage_snapshot",
-    "use_plan",
-]
+from ._api import *  # noqa: F403
+from ._api import __all__  # noqa: F401

@@ -6,8 +6,8 @@ import inspect
 import os
 from typing import TYPE_CHECKING
 
-from compat._plan import current_plan, on_plan_change
-from compat._warnings import clear_message_cache
+from ._plan import current_plan, on_plan_change
+from ._warnings import clear_message_cache
 
 if TYPE_CHECKING:
     from codemods.plan import Mapping_

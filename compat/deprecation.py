@@ -28,9 +28,9 @@ from contextvars import ContextVar
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from compat._messages import constructor_message, method_message
-from compat._plan import current_plan
-from compat._warnings import report_use
+from ._messages import constructor_message, method_message
+from ._plan import current_plan
+from ._warnings import report_use
 
 if TYPE_CHECKING:  # imported where used: importing this module reads no plan
     from codemods.analysis.legacy_aliases import Alias

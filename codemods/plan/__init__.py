@@ -13,6 +13,7 @@ from codemods.plan.load import (
 )
 from codemods.plan.model import (
     ON_FAILURE,
+    RUNTIMES,
     SYMBOL_KINDS,
     Api,
     Mapping_,
@@ -32,6 +33,7 @@ __all__ = [
     "ENV_PLAN",
     "KNOWN_CODEMODS",
     "ON_FAILURE",
+    "RUNTIMES",
     "SYMBOL_KINDS",
     "Api",
     "Mapping_",

@@ -24,6 +24,7 @@ from typing import Any
 
 from codemods.plan.model import (
     ON_FAILURE,
+    RUNTIMES,
     SYMBOL_KINDS,
     Api,
     Mapping_,
@@ -43,6 +44,7 @@ KNOWN_CODEMODS = tuple(CODEMODS)  # the registry imports no LibCST
 
 _TOP_KEYS = {
     "schema_version",
+    "deprecation_runtime",
     "name",
     "description",
     "legacy_modules",
@@ -196,6 +198,15 @@ class _Validator:
         name = self.typed(data, "name", str, "", default="")
         description = self.typed(data, "description", str, "", required=False, default="")
         legacy_modules = tuple(self.str_list(data, "legacy_modules", ""))
+        runtime = self.typed(
+            data, "deprecation_runtime", str, "", required=False, default=RUNTIMES[0]
+        )
+        if runtime not in RUNTIMES:
+            self.problem(
+                "deprecation_runtime",
+                f"must be one of {', '.join(RUNTIMES)} (the second for a project with its own "
+                f"top-level compat package), not {runtime!r}",
+            )
         target = self.typed(data, "target", dict, "", default={})
         self.keys(target, _TARGET_KEYS, "target")
         target_module = self.typed(target, "module", str, "target", default="")
@@ -233,6 +244,7 @@ class _Validator:
             apis=apis,
             symbols=symbols,
             constructors=constructors,
+            deprecation_runtime=runtime,
         )
 
     def str_list(

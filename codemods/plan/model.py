@@ -11,6 +11,9 @@ import pathspec
 
 SYMBOL_KINDS = ("class", "factory", "factory_class", "function", "other")
 ON_FAILURE = ("none", "bool", "raise")
+# Where the decorators can be imported from: the top-level `compat` package, or the same
+# code under `emitter_migrate.compat` for a project whose own `compat` would shadow it.
+RUNTIMES = ("compat.deprecation", "emitter_migrate.compat.deprecation")
 
 
 # ------------------------------------------------------------------ model ----
@@ -136,6 +139,8 @@ class Plan:
     apis: dict[str, Api]
     symbols: dict[str, Symbol]
     constructors: dict[str, Mapping_]
+    # The module stage `deprecate` imports its decorators from (see RUNTIMES).
+    deprecation_runtime: str = RUNTIMES[0]
 
     def stage(self, name: str) -> Stage:
         for s in self.stages:

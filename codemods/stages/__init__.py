@@ -27,9 +27,6 @@ CODEMODS: dict[str, str] = {
     "calls-in-place": "codemods.stages.calls_in_place:InPlaceCallsCodemod",
 }
 
-# The module stage `deprecate` writes an import of into the application.
-DEPRECATION_RUNTIME = "compat.deprecation"
-
 _overrides: dict[str, type[StageCodemod]] = {}
 
 

@@ -23,7 +23,6 @@ import libcst as cst
 from codemods.analysis.import_edit import add_from_import
 from codemods.analysis.legacy_aliases import aliases_of, receiver_attribute
 from codemods.plan import Symbol
-from codemods.stages import DEPRECATION_RUNTIME
 from codemods.stages.base import FileContext, StageCodemod
 
 D = TypeVar("D", cst.ClassDef, cst.FunctionDef)
@@ -85,7 +84,7 @@ class DeprecateCodemod(StageCodemod):
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
         for name in sorted(self.needed):
             updated_node = add_from_import(
-                updated_node, DEPRECATION_RUNTIME, name, own_package=self._own_package()
+                updated_node, self.plan.deprecation_runtime, name, own_package=self._own_package()
             )
         return updated_node
 
