@@ -120,12 +120,22 @@ def _refuse_runtime_clash(plan: Plan, stages: Iterable[Stage], root: Path) -> No
     if not any(s.codemod == "deprecate" for s in stages):
         return
     runtime = plan.deprecation_runtime
+    ours = (root / "compat" / "deprecation.py").is_file()  # the tool run on its own tree
+    # The runtime reads the plan through `codemods.plan` when a class is decorated: a
+    # project's own `codemods` would shadow that, whatever the runtime's name.
+    for own in (root / "codemods" / "__init__.py", root / "codemods.py"):
+        if own.is_file() and not ours:
+            raise EngineError(
+                f"{_shown(os.fspath(own), root)}: this project has its own top-level "
+                "`codemods`, which would shadow the package emitter-migrate's runtime reads "
+                "its plan from when a legacy class is decorated; rename the project's "
+                "package (or run the tool on a tree where it is not top-level), then re-run"
+            )
     package = runtime.split(".")[0]
     if package != "compat":
         return  # emitter_migrate: our distribution's own name
-    ours = root / "compat" / "deprecation.py"  # the tool run on its own tree
     for own in (root / package / "__init__.py", root / f"{package}.py"):
-        if own.is_file() and not (own.name == "__init__.py" and ours.is_file()):
+        if own.is_file() and not (own.name == "__init__.py" and ours):
             raise EngineError(
                 f"{_shown(os.fspath(own), root)}: this project has its own top-level "
                 f"`{package}`, which would shadow emitter-migrate's `{runtime}` that stage "

@@ -107,3 +107,16 @@ def test_both_names_load_the_same_source_files():
 
     assert Path(safe.__file__).resolve() == Path(compat.deprecation.__file__).resolve()
     assert safe.legacy_api is not compat.deprecation.legacy_api  # two module objects
+
+
+def test_a_project_with_its_own_codemods_package_is_refused_before_writing(tmp_path):
+    root = _project(tmp_path / "app")
+    (root / "compat" / "__init__.py").unlink()
+    (root / "compat").rmdir()
+    (root / "codemods").mkdir()
+    (root / "codemods" / "__init__.py").write_text("")
+    before = (root / LEGACY).read_bytes()
+    plan = load_plan(_plan_with(tmp_path, SAFE))
+    with pytest.raises(EngineError, match="this project has its own top-level `codemods`"):
+        run_stages([root], plan, ["deprecate"], mode="write", jobs=1, root=root)
+    assert (root / LEGACY).read_bytes() == before
