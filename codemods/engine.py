@@ -48,6 +48,7 @@ from codemods.stages import (
     CodemodUnavailable,
     check_codemod,
     get_codemod,
+    module_names_matter,
 )
 
 if TYPE_CHECKING:
@@ -179,7 +180,11 @@ def _definition_site(plan: Plan, rel: str, legacy: str) -> Site:
 
 # -------------------------------------------------------------- prefilter ----
 def _select_candidates(
-    plan: Plan, raws: dict[str, bytes], digests: _Digests, cache: ResultCache | None
+    plan: Plan,
+    raws: dict[str, bytes],
+    digests: _Digests,
+    cache: ResultCache | None,
+    module_names: bool,
 ) -> tuple[set[str], ProjectIndex, frozenset[bytes]]:
     """Files that may use a legacy API, the project index built from them, and the tokens.
 
@@ -188,7 +193,7 @@ def _select_candidates(
     again: iterate until nothing new comes in. The files chosen are then exactly those
     holding one of the final tokens.
     """
-    tokens = set(plan.prefilter_tokens)
+    tokens = set(plan.file_tokens(module_names))
     matcher = TokenMatcher(tokens)
     chosen = {rel for rel, raw in raws.items() if matcher.matches(raw)}
     while True:
@@ -407,6 +412,7 @@ def _run(
     with _write_guard(mode, root_abs):
         cache = _open_cache(use_cache, cache_dir, root_abs)
         memo = _load_memo(cache, plan, root_abs)
+        names = module_names_matter(s.codemod for s in [*chosen, *prerequisites])
         where = {rel: path for path, rel in entries}
         modules = {rel: module_name_for(rel) for _, rel in entries}
         stats: dict[str, os.stat_result] = {}
@@ -420,13 +426,13 @@ def _run(
             else:
                 _read_into(raws, report, path, rel)
         digests = _Digests(raws)
-        candidates, project, tokens = _select_candidates(plan, raws, digests, cache)
+        candidates, project, tokens = _select_candidates(plan, raws, digests, cache, names)
         if memo is not None and skipped and not tokens <= memo.tokens:
             # New tokens the memo's answers do not cover: check those files after all.
             for rel in skipped:
                 _read_into(raws, report, where[rel], rel)
             skipped = []
-            candidates, project, tokens = _select_candidates(plan, raws, digests, cache)
+            candidates, project, tokens = _select_candidates(plan, raws, digests, cache, names)
         report.files_scanned = len(raws) + len(skipped)
         if cache is not None:
             _save_memo(cache, plan, root_abs, memo, tokens, raws, stats, candidates)
@@ -459,7 +465,7 @@ def _run(
         report.files_parsed, report.files_cached = len(misses), len(todo) - len(misses)
         # Only a file to parse loads the codemods, and with them LibCST.
         loaded = (_load_codemods(chosen), _load_codemods(prerequisites)) if misses else ([], [])
-        work = Work(plan, project, mode, *loaded)
+        work = Work(plan, project, mode, *loaded, module_names=names)
         try:
             with fewer_collections():
                 fresh = map_jobs(

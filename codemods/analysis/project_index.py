@@ -268,7 +268,8 @@ def build_index(items: Iterable[tuple[str, bytes]], plan: Plan) -> ProjectIndex:
             "not every definition derives from the same legacy class, so the tool cannot tell "
             "which one this is: rename one of them, or rewrite this call by hand"
         )
-    plan_tokens = plan.prefilter_tokens
+    # Relative to the tokens every run uses, so a derived name is a token in every run.
+    plan_tokens = plan.name_tokens
     extra = tuple(
         sorted(
             n.encode()

@@ -84,6 +84,9 @@ class SparseSource:
     regions: tuple[tuple[str, str], ...]
     placeholder_lines: frozenset[int]
     prefix: str  # the key every placeholder holds once, and nothing else in the text
+    # The original ends without a newline; `text` has one (the shaping reads whole
+    # lines), which restoring takes off again.
+    added_newline: bool = False
 
     def line(self, line: int) -> int | None:
         """The line as reported (None if it falls inside a placeholder)."""
@@ -92,6 +95,12 @@ class SparseSource:
     def restore(self, code: str) -> str | None:
         """`code` with each placeholder replaced by its statements; None unless every
         placeholder is there exactly once, in order, starting a line."""
+        restored = self._restore(code)
+        if restored is None or not self.added_newline:
+            return restored
+        return restored[:-1] if restored.endswith("\n") else None
+
+    def _restore(self, code: str) -> str | None:
         if not self.regions:
             return code
         found = [m.start() for m in re.finditer(re.escape(self.prefix), code)]
@@ -361,8 +370,14 @@ def _mentions_any(text: str, names: set[str]) -> bool:
 
 def sparse_source(text: str, relevance: Relevance) -> SparseSource | None:
     """The sparse text for `text`, or None when the whole file should be parsed."""
-    if "\r" in text or not text.endswith("\n") or "\x00" in text:
+    if "\r" in text or "\x00" in text or not text:
         return None
+    # Most files of a real tree may end without a newline (95% of the real backend's
+    # candidates did): shape the text with one, and take it off when restoring.
+    original = text
+    added_newline = not text.endswith("\n")
+    if added_newline:
+        text += "\n"
     lines = text.split("\n")[:-1]
     if len(lines) < MIN_LINES:
         return None
@@ -392,19 +407,23 @@ def sparse_source(text: str, relevance: Relevance) -> SparseSource | None:
         cursor = unit.last
     out.extend(lines[cursor:])
     sparse = "\n".join(out) + "\n"
-    source = SparseSource(sparse, text, tuple(regions), frozenset(placeholders), shaper.key)
-    if source.restore(sparse) != text:
+    source = SparseSource(
+        sparse, original, tuple(regions), frozenset(placeholders), shaper.key, added_newline
+    )
+    if source.restore(sparse) != original:
         return None
     return source
 
 
-def relevance_for(plan: Plan, project: ProjectIndex | None) -> Relevance:
-    """Everything whose mention makes a statement matter to some stage."""
-    substrings = [t.decode() for t in plan.prefilter_tokens]
+def relevance_for(plan: Plan, project: ProjectIndex | None, module_names: bool = True) -> Relevance:
+    """Everything whose mention makes a statement matter to some stage; the legacy
+    modules' names only when a stage of the run acts on them (`Plan.file_tokens`)."""
+    substrings = [t.decode() for t in plan.file_tokens(module_names)]
     if project is not None:
         substrings += [t.decode() for t in project.extra_tokens]
-    substrings += [plan.target_module, plan.target_class, *plan.legacy_modules]
-    substrings += [api.shim_module for api in plan.apis.values()]
+    substrings += [plan.target_module, plan.target_class]
+    if module_names:
+        substrings += [*plan.legacy_modules, *(api.shim_module for api in plan.apis.values())]
     words = set(plan.legacy_method_names)
     words.update(s.name for s in plan.symbols.values())
     words.update(key.rsplit(".", 1)[-1] for key in plan.constructors)

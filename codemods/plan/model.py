@@ -164,20 +164,29 @@ class Plan:
         return frozenset(m for api in self.apis.values() for m in api.methods)
 
     @cached_property
-    def prefilter_tokens(self) -> tuple[bytes, ...]:
-        """Byte strings at least one of which every file using a legacy API contains."""
-        tokens: set[str] = set()
-        for module in self.legacy_modules:
-            tokens.add(module.rsplit(".", 1)[-1])
-        for sym in self.symbols.values():
-            tokens.add(sym.name)
-        for api in self.apis.values():
-            tokens.add(api.shim_module.rsplit(".", 1)[-1])
+    def name_tokens(self) -> tuple[bytes, ...]:
+        """Byte strings at least one of which every file naming a legacy class, factory,
+        function or method contains (`file_tokens(module_names=False)`)."""
+        tokens = {sym.name for sym in self.symbols.values()}
         # A bare name such as `emit` would match nearly every file and says nothing.
         tokens.update(m for m in self.legacy_method_names if "_" in m)
-        # A subset of another token adds nothing to a substring search.
-        minimal = {t for t in tokens if not any(o != t and o in t for o in tokens)}
-        return tuple(sorted(t.encode() for t in minimal))
+        return _minimal(tokens)
+
+    @cached_property
+    def prefilter_tokens(self) -> tuple[bytes, ...]:
+        """Byte strings at least one of which every file using a legacy API contains,
+        naming the legacy modules themselves included (`file_tokens(module_names=True)`)."""
+        tokens = {t.decode() for t in self.name_tokens}
+        tokens.update(module.rsplit(".", 1)[-1] for module in self.legacy_modules)
+        tokens.update(api.shim_module.rsplit(".", 1)[-1] for api in self.apis.values())
+        return _minimal(tokens)
+
+    def file_tokens(self, module_names: bool) -> tuple[bytes, ...]:
+        """The byte prefilter's tokens for a run: with the legacy modules' names only when a
+        codemod of the run acts on those names (see codemods.stages.MODULE_NAMES_MATTER);
+        otherwise an import from a legacy package that names nothing legacy (most of them,
+        on the real backend) does not make its file a candidate."""
+        return self.prefilter_tokens if module_names else self.name_tokens
 
     @cached_property
     def _wave_specs(self) -> list[tuple[Wave, pathspec.PathSpec]]:
@@ -198,3 +207,9 @@ def iter_mappings(plan: Plan) -> Iterable[tuple[str | None, Mapping_]]:
             yield api.id, m
     for m in plan.constructors.values():
         yield None, m
+
+
+def _minimal(tokens: set[str]) -> tuple[bytes, ...]:
+    """Sorted, without a token that holds another (it adds nothing to a substring search)."""
+    minimal = {t for t in tokens if not any(o != t and o in t for o in tokens)}
+    return tuple(sorted(t.encode() for t in minimal))

@@ -89,6 +89,8 @@ class Work:
     mode: str
     stages: list[tuple[str, type[StageCodemod]]]
     prerequisites: list[tuple[str, type[StageCodemod]]]
+    # A codemod of the run acts on the legacy modules' names (stages.MODULE_NAMES_MATTER).
+    module_names: bool = True
 
     def for_file(self, job: Job) -> tuple[Stages, Stages]:
         """(stages, prerequisites) that act on the job's file: a legacy module's

@@ -77,7 +77,8 @@ def _relevance(work: Work) -> Relevance:
     hit = _RELEVANCE.get(id(work))
     if hit is None or hit[0] is not work:
         _RELEVANCE.clear()
-        hit = _RELEVANCE[id(work)] = (work, relevance_for(work.plan, work.project))
+        relevance = relevance_for(work.plan, work.project, work.module_names)
+        hit = _RELEVANCE[id(work)] = (work, relevance)
     return hit[1]
 
 

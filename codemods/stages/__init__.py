@@ -9,13 +9,21 @@ from __future__ import annotations
 
 import contextlib
 import importlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # base imports LibCST, which a run answered from the cache never needs
     from codemods.stages.base import StageCodemod
 
-__all__ = ["CODEMODS", "CodemodUnavailable", "check_codemod", "get_codemod", "override"]
+__all__ = [
+    "CODEMODS",
+    "MODULE_NAMES_MATTER",
+    "CodemodUnavailable",
+    "check_codemod",
+    "get_codemod",
+    "module_names_matter",
+    "override",
+]
 
 # codemod name -> "module:ClassName"
 CODEMODS: dict[str, str] = {
@@ -26,6 +34,18 @@ CODEMODS: dict[str, str] = {
     "deprecate": "codemods.stages.deprecate:DeprecateCodemod",
     "calls-in-place": "codemods.stages.calls_in_place:InPlaceCallsCodemod",
 }
+
+# Codemods that act on a legacy module's own name (an import from it, a patch string
+# naming it), not only on the classes, functions and methods it defines. A run whose
+# codemods are all outside this set prefilters files and shapes the sparse parse by
+# those names alone (Plan.file_tokens, fastcst.sparse.relevance_for).
+MODULE_NAMES_MATTER = frozenset({"imports", "calls", "strings", "cleanup"})
+
+
+def module_names_matter(codemods: Iterable[str]) -> bool:
+    """Whether any of these codemods (by name) needs the legacy modules' names."""
+    return any(name in MODULE_NAMES_MATTER or name in _overrides for name in codemods)
+
 
 _overrides: dict[str, type[StageCodemod]] = {}
 

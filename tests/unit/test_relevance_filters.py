@@ -21,7 +21,7 @@ import pytest
 
 from codemods.analysis.project_index import build_index, module_name_of
 from codemods.plan import Plan, load_plan
-from codemods.stages import CODEMODS, get_codemod
+from codemods.stages import CODEMODS, get_codemod, module_names_matter
 from codemods.stages.base import FileContext, StageCodemod, run_codemod
 from tests.test_golden import FLAGSHIP, case_plan_path
 
@@ -70,7 +70,8 @@ def test_no_filter_hides_a_site(name: str, tree: tuple[str, Path, str | None]) -
         if "__pycache__" not in p.parts
     }
     project = build_index(files.items(), plan)
-    file_tokens = (*plan.prefilter_tokens, *project.extra_tokens)
+    # The tokens a run of this codemod alone prefilters with.
+    file_tokens = (*plan.file_tokens(module_names_matter([name])), *project.extra_tokens)
     checked = 0
     for rel, data in files.items():
         module_name = module_name_of(rel)

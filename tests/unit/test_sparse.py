@@ -139,7 +139,6 @@ def test_statements_sharing_a_line_are_kept_together() -> None:
     "text",
     [
         "import x\r\n\r\ndef a():\r\n    return 1\r\n",  # CRLF
-        "import x\n\ndef a():\n    return 1",  # no final newline
         "import x\n\ndef a(:\n    return 1\n",  # syntax error: the full parse reports it
         "import AgentWebSocketBridge\n\n\ndef a():\n    return AgentWebSocketBridge\n",  # all kept
     ],

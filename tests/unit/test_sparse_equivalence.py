@@ -176,3 +176,37 @@ def test_generated_files_give_the_same_result_sparse_and_full(
     full, fast = _both(monkeypatch, sample, plan=load_plan(), stages=["all"], mode=mode)
     assert full["sites"]
     assert fast == full
+
+
+def _without_final_newlines(source: Path, dest: Path) -> Path:
+    """The padded tree with each file's final newline taken off, as 95% of the real
+    backend's candidate files are: the sparse form must be built and restored for them."""
+    _padded(source, dest)
+    for path in sorted(dest.rglob("*.py")):
+        data = path.read_bytes()
+        if data.endswith(b"\n"):
+            path.write_bytes(data.rstrip(b"\n"))
+    return dest
+
+
+@pytest.mark.parametrize("mode", ["scan", "diff"])
+@pytest.mark.parametrize("case", _golden_cases(), ids=lambda p: p.name)
+def test_inputs_without_a_final_newline_give_the_same_result_sparse_and_full(
+    case: Path, mode: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spec = tomllib.loads((case / "case.toml").read_text())
+    plan = load_plan(case_plan_path(case, spec))
+    tree = _without_final_newlines(case / "input", tmp_path / "input")
+    full, fast = _both(monkeypatch, tree, plan=plan, stages=spec["stages"], mode=mode, force=True)
+    assert fast == full
+
+
+def test_a_file_without_a_final_newline_gets_a_sparse_form_that_restores_exactly() -> None:
+    body = "".join(f"def f{i}(x):\n    return x + {i}\n\n\n" for i in range(40))
+    text = "import os\n\n" + body + "bridge.notify_agent_started('r', 'a')"
+    relevance = relevance_for(load_plan(), None)
+    found = sparse_source(text, relevance)
+    assert found is not None and found.added_newline
+    assert found.text.endswith("bridge.notify_agent_started('r', 'a')\n")
+    assert found.restore(found.text) == text
+    assert found.restore(found.text.replace("'a')", "'b')")) == text.replace("'a')", "'b')")
