@@ -32,6 +32,7 @@ from codemod_bench import TARGETS, build_repo, grep_floor  # noqa: E402
 from codemods.fastcst.prefilter import TokenMatcher  # noqa: E402
 from codemods.plan import load_plan  # noqa: E402
 from codemods.run.discover import discover  # noqa: E402
+from codemods.stages import module_names_matter  # noqa: E402
 
 _matcher: TokenMatcher | None = None  # set before the workers fork
 _CHUNK = 100  # files per task
@@ -100,7 +101,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args(argv)
     repo = args.repo.resolve() if args.repo else build_repo(args.files, args.seed)[0]
-    tokens = sorted(load_plan().prefilter_tokens)
+    # The tokens a run of all the plan's stages prefilters with (the engine's own choice).
+    plan = load_plan()
+    tokens = sorted(plan.file_tokens(module_names_matter(s.codemod for s in plan.stages)))
     _matcher = TokenMatcher(tokens)
     print(f"repo: {repo}, best of {args.repeat}, {os.cpu_count()} cores")
     grep = min(grep_floor(repo).wall for _ in range(args.repeat))
