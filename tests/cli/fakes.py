@@ -13,7 +13,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import libcst as cst
+from typer.testing import CliRunner, Result
 
+from codemods import cli
 from codemods.stages import override
 from codemods.stages.base import StageCodemod
 
@@ -127,3 +129,8 @@ def snapshot(root: Path) -> dict[str, bytes]:
 
 def chdir(path: Path) -> contextlib.AbstractContextManager[None]:
     return contextlib.chdir(os.fspath(path))
+
+
+def invoke(*args: str) -> Result:
+    """The CLI in-process, as a user would type it."""
+    return CliRunner().invoke(cli.app, list(args))

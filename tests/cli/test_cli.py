@@ -21,14 +21,6 @@ from tests.cli.fakes import USER, fake_codemods, small_project, snapshot, write_
 runner = CliRunner()
 
 
-@pytest.fixture
-def project(tmp_path, monkeypatch):
-    small_project(tmp_path)
-    monkeypatch.chdir(tmp_path)
-    with fake_codemods():
-        yield tmp_path
-
-
 def invoke(*args: str):
     return runner.invoke(cli.app, list(args))
 

@@ -6,31 +6,15 @@ import json
 import textwrap
 
 import pytest
-from typer.testing import CliRunner
 
-from codemods import cli
 from codemods.config import ConfigError, load_config
-from tests.cli.fakes import fake_codemods, small_project, snapshot
-
-runner = CliRunner()
-
-
-@pytest.fixture
-def project(tmp_path, monkeypatch):
-    small_project(tmp_path)
-    monkeypatch.chdir(tmp_path)
-    with fake_codemods():
-        yield tmp_path
+from tests.cli.fakes import invoke, snapshot
 
 
 def configure(root, body: str) -> None:
     (root / "pyproject.toml").write_text(
         '[project]\nname = "app"\n\n[tool.emitter-migrate]\n' + textwrap.dedent(body)
     )
-
-
-def invoke(*args: str):
-    return runner.invoke(cli.app, list(args))
 
 
 def test_configured_paths_and_format_are_used_when_no_flag_is_given(project):

@@ -4,27 +4,11 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from sarif_pydantic import Sarif
-from typer.testing import CliRunner
 
-from codemods import cli, render
+from codemods import render
 from codemods.report import AUTO, MANUAL, FileError, Report, Site
-from tests.cli.fakes import fake_codemods, small_project
-
-runner = CliRunner()
-
-
-@pytest.fixture
-def project(tmp_path, monkeypatch):
-    small_project(tmp_path)
-    monkeypatch.chdir(tmp_path)
-    with fake_codemods():
-        yield tmp_path
-
-
-def invoke(*args: str):
-    return runner.invoke(cli.app, list(args))
+from tests.cli.fakes import invoke
 
 
 def test_scan_sarif_is_a_valid_sarif_log_with_a_result_per_site(project):

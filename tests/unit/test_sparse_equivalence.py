@@ -11,6 +11,7 @@ import ast
 import shutil
 import sys
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -106,18 +107,6 @@ def _padded(source: Path, dest: Path) -> Path:
     return dest
 
 
-@pytest.mark.parametrize("mode", ["scan", "diff"])
-@pytest.mark.parametrize("case", _golden_cases(), ids=lambda p: p.name)
-def test_padded_golden_inputs_give_the_same_result_sparse_and_full(
-    case: Path, mode: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    spec = tomllib.loads((case / "case.toml").read_text())
-    plan = load_plan(case_plan_path(case, spec))
-    tree = _padded(case / "input", tmp_path / "input")
-    full, fast = _both(monkeypatch, tree, plan=plan, stages=spec["stages"], mode=mode, force=True)
-    assert fast == full
-
-
 def test_padded_golden_inputs_are_parsed_sparsely(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -191,12 +180,17 @@ def _without_final_newlines(source: Path, dest: Path) -> Path:
 
 @pytest.mark.parametrize("mode", ["scan", "diff"])
 @pytest.mark.parametrize("case", _golden_cases(), ids=lambda p: p.name)
-def test_inputs_without_a_final_newline_give_the_same_result_sparse_and_full(
-    case: Path, mode: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("reshape", [_padded, _without_final_newlines], ids=["padded", "no_eol"])
+def test_reshaped_golden_inputs_give_the_same_result_sparse_and_full(
+    case: Path,
+    mode: str,
+    reshape: Callable[[Path, Path], Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     spec = tomllib.loads((case / "case.toml").read_text())
     plan = load_plan(case_plan_path(case, spec))
-    tree = _without_final_newlines(case / "input", tmp_path / "input")
+    tree = reshape(case / "input", tmp_path / "input")
     full, fast = _both(monkeypatch, tree, plan=plan, stages=spec["stages"], mode=mode, force=True)
     assert fast == full
 
