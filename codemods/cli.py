@@ -123,6 +123,16 @@ ExcludeOpt = Annotated[
         help="Skip paths matching this gitignore-style glob (repeatable).",
     ),
 ]
+REPORT_FORMATS = ("text", "json", "github", "markdown", "sarif")
+ReportFormatOpt = Annotated[
+    Literal["text", "json", "github", "markdown", "sarif"] | None,
+    typer.Option(
+        "--format",
+        help="Output format: text, json, github (workflow annotations), markdown (a "
+        "pull-request comment; with run --diff, the diff too) or sarif (code scanning). "
+        "Default: the configured one, else text.",
+    ),
+]
 QuietOpt = Annotated[
     bool,
     typer.Option(
@@ -333,15 +343,7 @@ def _format(given: str | None, allowed: tuple[str, ...]) -> str:
 def scan(
     paths: PathsArg = None,
     plan: PlanOpt = None,
-    format: Annotated[
-        Literal["text", "json", "github", "markdown", "sarif"] | None,
-        typer.Option(
-            "--format",
-            help="Output format: text, json, github (workflow annotations), markdown (a "
-            "pull-request comment) or sarif (code scanning). Default: the configured one, "
-            "else text.",
-        ),
-    ] = None,
+    format: ReportFormatOpt = None,
     stage: Annotated[
         list[str] | None,
         typer.Option("--stage", metavar="NAME", help="Stage to scan for, or all (repeatable)."),
@@ -379,7 +381,7 @@ def scan(
         ),
         quiet,
     )
-    chosen_format = _format(format, ("text", "json", "github", "markdown", "sarif"))
+    chosen_format = _format(format, REPORT_FORMATS)
     renderers: dict[str, Callable[[Report], str]] = {
         "text": lambda r: render.text_scan(r, summary=not quiet),
         "json": render.json_scan,
@@ -425,15 +427,7 @@ def run(
         ),
     ] = False,
     jobs: JobsOpt = None,
-    format: Annotated[
-        Literal["text", "json", "github", "markdown", "sarif"] | None,
-        typer.Option(
-            "--format",
-            help="Output format: text, json, github (workflow annotations), markdown (a "
-            "pull-request comment, with the diff under --diff) or sarif (code scanning). "
-            "Default: the configured one, else text.",
-        ),
-    ] = None,
+    format: ReportFormatOpt = None,
     no_cache: NoCacheOpt = False,
     wave: WaveOpt = None,
     exclude: ExcludeOpt = None,
@@ -462,7 +456,7 @@ def run(
         ),
         quiet,
     )
-    chosen_format = _format(format, ("text", "json", "github", "markdown", "sarif"))
+    chosen_format = _format(format, REPORT_FORMATS)
     if chosen_format == "json":
         typer.echo(render.json_run(report, mode), nl=False)
     elif chosen_format == "markdown":
