@@ -358,3 +358,35 @@ def test_script_output_does_not_depend_on_hash_randomisation(tmp_path: Path) -> 
         assert "wrote 100 files" in done.stdout
         digests.append(_tree_digest(out))
     assert digests[0] == digests[1]
+
+
+def test_the_real_shape_drops_final_newlines_and_adds_package_neighbour_imports(
+    tmp_path: Path,
+) -> None:
+    plain_root = tmp_path / "generated"
+    real_root = tmp_path / "real"
+    plain = make_repo.generate(plain_root, files=300, seed=7, scale=0.25)
+    real = make_repo.generate(real_root, files=300, seed=7, scale=0.25, shape="real")
+    assert real.legacy_paths == plain.legacy_paths  # the same tree, reshaped
+    ends, importers, parsed = 0, 0, 0
+    broken = set(real.broken_paths)
+    for path in sorted(real_root.rglob("*.py")):
+        rel = path.relative_to(real_root).as_posix()
+        if rel in real.ignored_paths or rel in broken or path.name == "__init__.py":
+            continue
+        data = path.read_bytes()
+        ends += not data.endswith(b"\n")
+        importers += b"from netra_backend.app.websocket_core." in data and rel not in (
+            real.legacy_paths
+        )
+        if rel not in real.special_paths:
+            ast.parse(data)  # still valid Python
+            parsed += 1
+    assert parsed > 200
+    assert 0.85 < ends / parsed < 1.0
+    assert 5 <= importers <= 40
+    # The default shape is byte for byte what it was.
+    again = tmp_path / "again"
+    make_repo.generate(again, files=300, seed=7, scale=0.25)
+    for path in sorted(plain_root.rglob("*.py"))[:50]:
+        assert (again / path.relative_to(plain_root)).read_bytes() == path.read_bytes()
