@@ -44,9 +44,7 @@ def _version() -> str:
 
 def _print_version(value: bool) -> None:
     if value:
-        from codemods.run.version import __version__
-
-        typer.echo(f"emitter-migrate {__version__}")
+        typer.echo(f"emitter-migrate {_version()}")
         raise typer.Exit(EXIT_OK)
 
 
