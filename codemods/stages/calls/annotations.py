@@ -3,6 +3,8 @@ Optional/Union/`|`/strings; undone by node id when the file keeps a manual site 
 API (its annotations still type the legacy receiver for later runs).
 """
 
+from __future__ import annotations
+
 import libcst as cst
 
 from codemods.analysis.cst_text import code, dotted_name

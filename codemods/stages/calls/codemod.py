@@ -15,6 +15,8 @@ calls that do not bind the legacy signature, non-literal dispatch/expand argumen
 names, and calls of a raising API inside a `try` that catches what it raised.
 """
 
+from __future__ import annotations
+
 from dataclasses import replace
 
 import libcst as cst

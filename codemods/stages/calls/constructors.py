@@ -2,6 +2,8 @@
 module's callables, with keyword arguments.
 """
 
+from __future__ import annotations
+
 import libcst as cst
 
 from codemods.analysis.binding import Refusal, keyword_args, map_call

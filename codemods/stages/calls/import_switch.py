@@ -3,6 +3,8 @@ target's come in (under `TYPE_CHECKING` when only annotations use them, dotted w
 name is taken).
 """
 
+from __future__ import annotations
+
 from collections import Counter
 
 import libcst as cst

@@ -2,6 +2,8 @@
 calls on receivers it cannot type are reported with what to do.
 """
 
+from __future__ import annotations
+
 from collections.abc import Sequence
 
 import libcst as cst

@@ -3,6 +3,8 @@ assertions `R.m.assert_awaited_once_with(...)` (arguments mapped like the call),
 `Mock(spec=X)`; recorded-call comparisons and bound methods handed around are reported.
 """
 
+from __future__ import annotations
+
 import libcst as cst
 
 from codemods.analysis.binding import Refusal, keyword_args, map_call

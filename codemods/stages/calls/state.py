@@ -3,6 +3,8 @@ blocks and statements it is inside, the target names it created, the imports of 
 modules, and the sites that keep an API legacy in this file.
 """
 
+from __future__ import annotations
+
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
