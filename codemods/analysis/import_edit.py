@@ -584,7 +584,7 @@ def _sorted_place(
         if at == group[0]:
             # First of its group: it takes the blank lines above the group; the comment
             # lines right above the old first line stay with it (they may be about it).
-            blanks, comments = _split_leading(body[at].leading_lines)
+            blanks, comments = _split_leading(body[at].leading_lines, at)
             stmt = stmt.with_changes(leading_lines=blanks)
             body[at] = body[at].with_changes(leading_lines=comments)
         body.insert(at, stmt)
@@ -593,7 +593,7 @@ def _sorted_place(
     before = [g for g, s in zip(groups, group_sections, strict=True) if s < mine]
     at = before[-1][-1] + 1 if before else groups[0][0]
     if at == groups[0][0]:
-        blanks, comments = _split_leading(body[at].leading_lines)
+        blanks, comments = _split_leading(body[at].leading_lines, at)
         stmt = stmt.with_changes(leading_lines=blanks)
         body[at] = body[at].with_changes(leading_lines=[cst.EmptyLine(), *comments])
     else:
@@ -603,10 +603,13 @@ def _sorted_place(
 
 
 def _split_leading(
-    lines: Sequence[cst.EmptyLine],
+    lines: Sequence[cst.EmptyLine], index: int
 ) -> tuple[list[cst.EmptyLine], list[cst.EmptyLine]]:
     """A statement's leading lines as (what comes before its comment block, the comment
-    lines right above it)."""
+    lines right above it). Above the module's first statement they are a header (a
+    licence), which stays on top. (LibCST usually keeps those in `Module.header`.)"""
+    if index == 0:
+        return list(lines), []
     cut = len(lines)
     while cut > 0 and lines[cut - 1].comment is not None:
         cut -= 1

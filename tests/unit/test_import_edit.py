@@ -552,3 +552,19 @@ def test_a_group_mixing_sections_falls_back_to_the_end_of_the_block() -> None:
         x = 1
         """
     )
+
+
+def test_a_header_comment_above_the_first_import_stays_on_top() -> None:
+    assert _placed(
+        """
+        # Copyright the authors.
+        from app.core import thing
+        """
+    ) == textwrap.dedent(
+        """\
+        # Copyright the authors.
+        from compat.deprecation import legacy_api
+
+        from app.core import thing
+        """
+    )
