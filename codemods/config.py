@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +46,6 @@ class Config:
     format: str | None = None
     root: Path | None = None
     cache: bool = True
-    keys: frozenset[str] = field(default_factory=frozenset)  # the keys the file set
 
 
 def find_pyproject(start: Path) -> Path | None:
@@ -107,7 +106,6 @@ def load_config(start: Path | None = None) -> Config:
         format=table.get("format"),
         root=_path(base, table.get("root")),
         cache=table.get("cache", True),
-        keys=frozenset(table),
     )
 
 
