@@ -111,9 +111,14 @@ class _StageError(Exception):
         )
 
 
-def _context(work: Work, job: Job, stage: str) -> FileContext:
+def _context(work: Work, job: Job, stage: str, sites_only: bool = False) -> FileContext:
     return FileContext(
-        job.rel, job.module, work.plan, stage, work.project, sites_only=work.mode == "scan"
+        job.rel,
+        job.module,
+        work.plan,
+        stage,
+        work.project,
+        sites_only=sites_only or work.mode == "scan",
     )
 
 
@@ -154,6 +159,18 @@ def _run_stages(
     roundtrips = tree_text(module).code == text
     chain = [module]
     for name, codemod in stages:
+        if codemod.edits_only_at_auto_sites:
+            # Reading its sites is a walk; transforming copies the tree. Where it would
+            # rewrite nothing (most files), the reading is the whole answer.
+            probe = _context(work, job, name, sites_only=True)
+            try:
+                codemod(probe).read_sites(chain[-1])
+            except Exception as exc:
+                raise _StageError(name, exc) from exc
+            if not any(s.status == AUTO for s in probe.sites):
+                chain.append(chain[-1])
+                out.sites.extend(probe.sites)
+                continue
         c = _context(work, job, name)
         try:
             chain.append(run_codemod(chain[-1], codemod, c))

@@ -52,6 +52,10 @@ class StageCodemod(FastTransformer):
     name: ClassVar[str] = ""  # the `codemod` value a plan stage names
     # True: runs only on the plan's legacy modules (and no other codemod does).
     edits_definitions: ClassVar[bool] = False
+    # True: it changes a file only where it records an auto site, so a run may read its
+    # sites first and skip the transform where there is none (see run.process).
+    # tests/unit/test_auto_site_shortcut.py checks each codemod that says so.
+    edits_only_at_auto_sites: ClassVar[bool] = False
 
     def __init__(self, ctx: FileContext) -> None:
         super().__init__()

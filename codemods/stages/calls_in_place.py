@@ -31,6 +31,7 @@ _KEEPS_WORKING = "it keeps working as it is, since the legacy class stays"
 
 class InPlaceCallsCodemod(CallsCodemod):
     name = "calls-in-place"
+    edits_only_at_auto_sites = True  # it rewrites calls, each an auto site, and nothing else
 
     def _mock_assertion(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         return updated  # a mock's record of a legacy call stays true
