@@ -5,9 +5,7 @@ engine with and without the shortcut."""
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
-from typing import Any
 
 import libcst as cst
 import pytest
@@ -15,10 +13,10 @@ import pytest
 from codemods.analysis.project_index import build_index, module_name_of
 from codemods.engine import run_stages
 from codemods.plan import load_plan
-from codemods.report import AUTO, Report
+from codemods.report import AUTO
 from codemods.stages import CODEMODS, get_codemod
 from codemods.stages.base import FileContext, run_codemod
-from tests.test_golden import FLAGSHIP, case_plan_path
+from tests.trees import golden_and_demo_trees, report_facts
 
 REPO = Path(__file__).resolve().parents[2]
 GOLDEN = REPO / "tests" / "golden"
@@ -27,21 +25,12 @@ DEMO = REPO / "codemods" / "demo_app"
 SHORTCUT = sorted(n for n in CODEMODS if get_codemod(n).edits_only_at_auto_sites)
 
 
-def _trees() -> list[tuple[str, Path, str | None]]:
-    trees = [("demo_app", DEMO, str(FLAGSHIP))]
-    for case_toml in sorted(GOLDEN.glob("*/case.toml")):
-        spec = tomllib.loads(case_toml.read_text())
-        case = case_toml.parent
-        trees.append((case.name, case / "input", case_plan_path(case, spec)))
-    return trees
-
-
 def test_some_codemod_takes_the_shortcut() -> None:
     assert SHORTCUT == ["calls-in-place"]
 
 
 @pytest.mark.parametrize("name", SHORTCUT)
-@pytest.mark.parametrize("tree", _trees(), ids=lambda t: t[0])
+@pytest.mark.parametrize("tree", golden_and_demo_trees(), ids=lambda t: t[0])
 def test_no_auto_site_means_no_change(name: str, tree: tuple[str, Path, str | None]) -> None:
     _, root, plan_path = tree
     plan = load_plan(plan_path)
@@ -67,18 +56,7 @@ def test_no_auto_site_means_no_change(name: str, tree: tuple[str, Path, str | No
         ], rel
 
 
-def _facts(report: Report) -> dict[str, Any]:
-    return {
-        "sites": [
-            (s.path, s.line, s.col, s.kind, s.symbol, s.status, s.reason, s.stage)
-            for s in report.sites
-        ],
-        "errors": [(e.path, e.reason) for e in report.errors],
-        "diffs": dict(report.diffs),
-    }
-
-
-@pytest.mark.parametrize("tree", _trees(), ids=lambda t: t[0])
+@pytest.mark.parametrize("tree", golden_and_demo_trees(), ids=lambda t: t[0])
 def test_the_engine_gives_the_same_run_with_and_without_the_shortcut(
     tree: tuple[str, Path, str | None], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -86,8 +64,8 @@ def test_the_engine_gives_the_same_run_with_and_without_the_shortcut(
     plan = load_plan(plan_path)
     stages = [s.name for s in plan.stages]
     options = {"mode": "diff", "jobs": 1, "root": root, "force": True}
-    fast = _facts(run_stages([root], plan, stages, **options))
+    fast = report_facts(run_stages([root], plan, stages, **options))
     for name in SHORTCUT:
         monkeypatch.setattr(get_codemod(name), "edits_only_at_auto_sites", False)
-    slow = _facts(run_stages([root], plan, stages, **options))
+    slow = report_facts(run_stages([root], plan, stages, **options))
     assert fast == slow

@@ -13,7 +13,6 @@ registered.
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
 import libcst as cst
@@ -23,20 +22,11 @@ from codemods.analysis.project_index import build_index, module_name_of
 from codemods.plan import Plan, load_plan
 from codemods.stages import CODEMODS, get_codemod, module_names_matter
 from codemods.stages.base import FileContext, StageCodemod, run_codemod
-from tests.test_golden import FLAGSHIP, case_plan_path
+from tests.trees import golden_and_demo_trees
 
 REPO = Path(__file__).resolve().parents[2]
 GOLDEN = REPO / "tests" / "golden"
 DEMO = REPO / "codemods" / "demo_app"
-
-
-def _trees() -> list[tuple[str, Path, str | None]]:
-    trees = [("demo_app", DEMO, str(FLAGSHIP))]
-    for case_toml in sorted(GOLDEN.glob("*/case.toml")):
-        case = case_toml.parent
-        spec = tomllib.loads(case_toml.read_text())
-        trees.append((case.name, case / "input", case_plan_path(case, spec)))
-    return trees
 
 
 def _unfiltered(codemod: type[StageCodemod]) -> type[StageCodemod]:
@@ -59,7 +49,7 @@ def _facts(ctx: FileContext) -> list[tuple[int, int, str, str, str, str]]:
 
 
 @pytest.mark.parametrize("name", sorted(CODEMODS))
-@pytest.mark.parametrize("tree", _trees(), ids=lambda t: t[0])
+@pytest.mark.parametrize("tree", golden_and_demo_trees(), ids=lambda t: t[0])
 def test_no_filter_hides_a_site(name: str, tree: tuple[str, Path, str | None]) -> None:
     _, root, plan_path = tree
     plan: Plan = load_plan(plan_path)

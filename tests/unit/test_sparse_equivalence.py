@@ -21,24 +21,12 @@ import codemods.fastcst.sparse as sparse
 from codemods.engine import run_stages
 from codemods.fastcst.sparse import FULL_PARSE_ENV, relevance_for, sparse_source
 from codemods.plan import load_plan
-from codemods.report import Report
 from tests.test_golden import case_plan_path
+from tests.trees import report_facts
 
 REPO = Path(__file__).resolve().parents[2]
 GOLDEN = REPO / "tests" / "golden"
 DEMO = REPO / "codemods" / "demo_app"
-
-
-def _facts(report: Report) -> dict[str, Any]:
-    return {
-        "sites": [
-            (s.path, s.line, s.col, s.kind, s.symbol, s.status, s.reason, s.stage)
-            for s in report.sites
-        ],
-        "errors": [(e.path, e.reason) for e in report.errors],
-        "diffs": dict(report.diffs),
-        "changed": sorted(report.files_changed),
-    }
 
 
 def _both(
@@ -46,9 +34,9 @@ def _both(
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     monkeypatch.setattr(sparse, "MIN_LINES", 0)
     monkeypatch.setenv(FULL_PARSE_ENV, "1")
-    full = _facts(run_stages([tree], jobs=1, root=tree, **options))
+    full = report_facts(run_stages([tree], jobs=1, root=tree, **options))
     monkeypatch.delenv(FULL_PARSE_ENV)
-    fast = _facts(run_stages([tree], jobs=1, root=tree, **options))
+    fast = report_facts(run_stages([tree], jobs=1, root=tree, **options))
     return full, fast
 
 
