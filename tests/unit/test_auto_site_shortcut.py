@@ -18,10 +18,6 @@ from codemods.stages import CODEMODS, get_codemod
 from codemods.stages.base import FileContext, run_codemod
 from tests.trees import golden_and_demo_trees, report_facts
 
-REPO = Path(__file__).resolve().parents[2]
-GOLDEN = REPO / "tests" / "golden"
-DEMO = REPO / "codemods" / "demo_app"
-
 SHORTCUT = sorted(n for n in CODEMODS if get_codemod(n).edits_only_at_auto_sites)
 
 

@@ -24,10 +24,6 @@ from codemods.stages import CODEMODS, get_codemod, module_names_matter
 from codemods.stages.base import FileContext, StageCodemod, run_codemod
 from tests.trees import golden_and_demo_trees
 
-REPO = Path(__file__).resolve().parents[2]
-GOLDEN = REPO / "tests" / "golden"
-DEMO = REPO / "codemods" / "demo_app"
-
 
 def _unfiltered(codemod: type[StageCodemod]) -> type[StageCodemod]:
     class Unfiltered(codemod):  # type: ignore[misc, valid-type]
