@@ -30,3 +30,13 @@ def dotted_expr(dotted: str) -> cst.Name | cst.Attribute:
     for part in rest:
         expr = cst.Attribute(value=expr, attr=cst.Name(part))
     return expr
+
+
+def caught_types(handler: cst.ExceptHandler) -> list[cst.BaseExpression] | None:
+    """The exception expressions an except clause names (a tuple's elements one by one);
+    None for a bare `except:`, which catches everything."""
+    if handler.type is None:
+        return None
+    if isinstance(handler.type, cst.Tuple):
+        return [el.value for el in handler.type.elements]
+    return [handler.type]

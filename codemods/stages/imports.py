@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from codemods.analysis.cst_text import dotted_expr, dotted_name
+from codemods.analysis.cst_text import caught_types, dotted_expr, dotted_name
 from codemods.analysis.import_edit import (
     alias_local_name,
     append_alias,
@@ -598,13 +598,9 @@ class ImportsCodemod(StageCodemod):
 
 
 def _catches_import_error(handler: cst.ExceptHandler) -> bool:
-    if handler.type is None:
+    types = caught_types(handler)
+    if types is None:
         return True
-    types = (
-        [e.value for e in handler.type.elements]
-        if isinstance(handler.type, cst.Tuple)
-        else [handler.type]
-    )
     return any((dotted_name(t) or "").rsplit(".", 1)[-1] in _FALLBACK_ERRORS for t in types)
 
 

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import libcst as cst
 
 from codemods.analysis.binding import Refusal, keyword_args, map_call, target_params
-from codemods.analysis.cst_text import code
+from codemods.analysis.cst_text import caught_types, code
 from codemods.analysis.resolve import Receiver
 from codemods.stages.calls.state import IN_FSTRING, CallSiteState
 
@@ -31,18 +31,8 @@ _CATCHES_RAISE = frozenset(
 
 def _caught_names(handler: cst.ExceptHandler) -> set[str] | None:
     """Last components of the names an except clause catches; None for a bare `except:`."""
-    if handler.type is None:
-        return None
-    exprs = (
-        [el.value for el in handler.type.elements]
-        if isinstance(handler.type, cst.Tuple)
-        else [handler.type]
-    )
-    names = set()
-    for e in exprs:
-        text = code(e)
-        names.add(text.rsplit(".", 1)[-1])
-    return names
+    types = caught_types(handler)
+    return None if types is None else {code(e).rsplit(".", 1)[-1] for e in types}
 
 
 class MethodCalls(CallSiteState):
