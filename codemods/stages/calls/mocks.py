@@ -87,6 +87,18 @@ class Mocks(CallSiteState):
             return None
         return api, mapping, ""
 
+    def _known_mock(self, site: cst.CSTNode, inner: cst.Attribute) -> tuple[Api, Mapping_] | None:
+        """For a mocked `R.m`: its API and mapping. None when R is not legacy, or when its
+        type is unknown, which is then reported at `site`."""
+        found = self._mocked(inner)
+        if found is None:
+            return None
+        api, mapping, reason = found
+        if api is None or mapping is None:
+            self._unknown_mock(site, inner, reason)
+            return None
+        return api, mapping
+
     def _unknown_mock(self, node: cst.CSTNode, inner: cst.Attribute, reason: str) -> None:
         method = inner.attr.value
         self.manual(
@@ -101,13 +113,10 @@ class Mocks(CallSiteState):
         func = original.func
         assert isinstance(func, cst.Attribute) and isinstance(func.value, cst.Attribute)
         inner = func.value
-        found = self._mocked(inner)
-        if found is None:
+        known = self._known_mock(original, inner)
+        if known is None:
             return updated
-        api, mapping, reason = found
-        if api is None or mapping is None:
-            self._unknown_mock(original, inner, reason)
-            return updated
+        api, mapping = known
         method, check = inner.attr.value, func.attr.value
         symbol = f"{self._symbol(api.id, method)}.{check}"
         if mapping.manual is not None:
@@ -145,13 +154,10 @@ class Mocks(CallSiteState):
         func = node.func if isinstance(node, cst.Call) else node
         assert isinstance(func, cst.Attribute) and isinstance(func.value, cst.Attribute)
         inner = func.value
-        found = self._mocked(inner)
-        if found is None:
+        known = self._known_mock(node, inner)
+        if known is None:
             return
-        api, mapping, reason = found
-        if api is None or mapping is None:
-            self._unknown_mock(node, inner, reason)
-            return
+        api, mapping = known
         check = func.attr.value
         self._legacy_manual(
             api.id,
@@ -193,13 +199,10 @@ class Mocks(CallSiteState):
     def _mock_rename(self, original: cst.Attribute, updated: cst.Attribute) -> cst.BaseExpression:
         inner = original.value
         assert isinstance(inner, cst.Attribute)
-        found = self._mocked(inner)
-        if found is None:
+        known = self._known_mock(original, inner)
+        if known is None:
             return updated
-        api, mapping, reason = found
-        if api is None or mapping is None:
-            self._unknown_mock(original, inner, reason)
-            return updated
+        api, mapping = known
         symbol = f"{self._symbol(api.id, inner.attr.value)}.{original.attr.value}"
         if mapping.manual is not None or not mapping.target:
             self._legacy_manual(
@@ -246,13 +249,10 @@ class Mocks(CallSiteState):
                 and target.attr.value in self.plan.legacy_method_names
             ):
                 continue
-            found = self._mocked(target)
-            if found is None:
+            known = self._known_mock(original_node, target)
+            if known is None:
                 continue
-            api, mapping, reason = found
-            if api is None or mapping is None:
-                self._unknown_mock(original_node, target, reason)
-                continue
+            api, mapping = known
             symbol = self._symbol(api.id, target.attr.value)
             if mapping.manual is not None or not mapping.target:
                 self._legacy_manual(
