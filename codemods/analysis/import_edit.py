@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 import libcst as cst
 
@@ -163,17 +164,12 @@ class _LineEditor(FastTransformer):
         return isinstance(node, _HOLDS_LINES) and super().on_visit(node)
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
-        body, spill = self._edit_body(updated_node.body)
-        return updated_node.with_changes(body=body, footer=[*spill, *updated_node.footer])
+        return with_block_body(updated_node, *self._edit_body(updated_node.body))
 
     def leave_IndentedBlock(
         self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
     ) -> cst.IndentedBlock:
-        body, spill = self._edit_body(updated_node.body)
-        if not body:
-            body = [cst.SimpleStatementLine(body=[cst.Pass()], leading_lines=spill)]
-            spill = []
-        return updated_node.with_changes(body=body, footer=[*spill, *updated_node.footer])
+        return with_block_body(updated_node, *self._edit_body(updated_node.body))
 
     def leave_SimpleStatementSuite(
         self, original_node: cst.SimpleStatementSuite, updated_node: cst.SimpleStatementSuite
@@ -209,6 +205,20 @@ class _LineEditor(FastTransformer):
             carried = []
             out.extend(new)
         return out, spilled_lines(carried)
+
+
+_Block = TypeVar("_Block", cst.Module, cst.IndentedBlock)
+
+
+def with_block_body(
+    node: _Block, body: Sequence[cst.BaseStatement], spill: Sequence[cst.EmptyLine]
+) -> _Block:
+    """`node` with its statements replaced by `body`. `spill`, comment lines that had no
+    statement left below them, goes to the footer; an indented block left empty gets
+    `pass`, which carries them."""
+    if isinstance(node, cst.IndentedBlock) and not body:
+        body, spill = [cst.SimpleStatementLine(body=[cst.Pass()], leading_lines=spill)], []
+    return node.with_changes(body=body, footer=[*spill, *node.footer])
 
 
 def _longest_blank_run(lines: Sequence[cst.EmptyLine]) -> int:

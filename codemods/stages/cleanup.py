@@ -23,6 +23,7 @@ from codemods.analysis.import_edit import (
     drop_aliases,
     name_uses,
     spilled_lines,
+    with_block_body,
 )
 from codemods.analysis.project_index import resolve_relative
 from codemods.stages.base import FileContext, StageCodemod
@@ -166,19 +167,14 @@ class CleanupCodemod(StageCodemod):
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
         if not self._emptied:  # the node as given: an untouched tree stays the same object
             return updated_node
-        body, spill = self._drop_emptied(updated_node.body)
-        return updated_node.with_changes(body=body, footer=[*spill, *updated_node.footer])
+        return with_block_body(updated_node, *self._drop_emptied(updated_node.body))
 
     def leave_IndentedBlock(
         self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
     ) -> cst.IndentedBlock:
         if not self._emptied:
             return updated_node
-        body, spill = self._drop_emptied(updated_node.body)
-        if not body:
-            body = [cst.SimpleStatementLine(body=[cst.Pass()], leading_lines=spill)]
-            spill = []
-        return updated_node.with_changes(body=body, footer=[*spill, *updated_node.footer])
+        return with_block_body(updated_node, *self._drop_emptied(updated_node.body))
 
     def _drop_emptied(
         self, body: Sequence[cst.BaseStatement]

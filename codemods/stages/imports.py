@@ -32,6 +32,7 @@ from codemods.analysis.import_edit import (
     append_alias,
     carry_leading_lines,
     spilled_lines,
+    with_block_body,
 )
 from codemods.analysis.project_index import resolve_relative
 from codemods.fastcst.codegen import node_code
@@ -522,16 +523,14 @@ class ImportsCodemod(StageCodemod):
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
         if not self._generated:  # the node as given: an untouched tree stays the same object
             return updated_node
-        body, spill = self._merge_block(updated_node.body)
-        return updated_node.with_changes(body=body, footer=[*spill, *updated_node.footer])
+        return with_block_body(updated_node, *self._merge_block(updated_node.body))
 
     def leave_IndentedBlock(
         self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
     ) -> cst.IndentedBlock:
         if not self._generated:
             return updated_node
-        body, spill = self._merge_block(updated_node.body)
-        return updated_node.with_changes(body=body, footer=[*spill, *updated_node.footer])
+        return with_block_body(updated_node, *self._merge_block(updated_node.body))
 
     def _merge_block(
         self, body: Sequence[cst.BaseStatement]
