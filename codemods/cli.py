@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal, NoReturn, TypeVar
 import typer
 
 from codemods import engine, render
-from codemods.config import Config, ConfigError, load_config
+from codemods.config import FORMATS, Config, ConfigError, load_config
 from codemods.plan import Plan, PlanError, load_plan
 from codemods.report import Report
 from codemods.run.discover import common_root
@@ -121,7 +121,6 @@ ExcludeOpt = Annotated[
         help="Skip paths matching this gitignore-style glob (repeatable).",
     ),
 ]
-REPORT_FORMATS = ("text", "json", "github", "markdown", "sarif")
 ReportFormatOpt = Annotated[
     Literal["text", "json", "github", "markdown", "sarif"] | None,
     typer.Option(
@@ -379,7 +378,7 @@ def scan(
         ),
         quiet,
     )
-    chosen_format = _format(format, REPORT_FORMATS)
+    chosen_format = _format(format, FORMATS)
     renderers: dict[str, Callable[[Report], str]] = {
         "text": lambda r: render.text_scan(r, summary=not quiet),
         "json": render.json_scan,
@@ -454,7 +453,7 @@ def run(
         ),
         quiet,
     )
-    chosen_format = _format(format, REPORT_FORMATS)
+    chosen_format = _format(format, FORMATS)
     if chosen_format == "json":
         typer.echo(render.json_run(report, mode), nl=False)
     elif chosen_format == "markdown":

@@ -18,6 +18,7 @@ from typing import Any
 from codemods.toml_lines import KeyLocator
 
 TABLE = "tool.emitter-migrate"
+# The formats of `scan` and `run` (the CLI reads this list too).
 FORMATS = ("text", "json", "markdown", "github", "sarif")
 
 # key -> (type, what a value must be, for messages)
